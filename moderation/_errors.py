@@ -1,0 +1,31 @@
+"""The exceptions of the ``moderation`` package.
+
+One base, translated to exit codes and messages only at the edges (the CLI, the HTTP API)::
+
+    ModerationError
+    ├── InputError          a record or file the caller gave us is unusable (names the line/record)
+    └── ConfigurationError  settings or arguments that cannot work together
+
+Model-loading failures come from ``classifiers.ClassifierError`` (``ArtifactError``) and are re-raised
+unchanged: they already name the fix (``make model``).
+"""
+
+from __future__ import annotations
+
+
+class ModerationError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(ModerationError):
+    """Unusable input; the message names the record (line number or id) and what is wrong."""
+
+    def __init__(self, message: str, *, line: int | None = None, record_id: object = None) -> None:
+        self.line = line
+        self.record_id = record_id
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}{message}")
+
+
+class ConfigurationError(ModerationError):
+    """Settings or arguments that cannot work together."""

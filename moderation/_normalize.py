@@ -1,0 +1,67 @@
+"""A normalized view of a text that remembers where every character came from.
+
+Detection looks at NFKC-normalized text with zero-width and soft-hyphen characters removed (full-width
+``ｅｘａｍｐｌｅ．ｃｏｍ`` becomes ``example.com``, ``\\u200b`` disappears), but every result must point into the
+original string. ``NormalizedText.to_original`` maps a normalized ``[start, end)`` back; we never re-search
+the original text.
+
+Most news text is already normalized, so the common case costs one C-level check and no copy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Invisible characters that spammers use to break up words and links.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The normalized string and, when it differs from the original, a map back.
+
+    Attributes:
+        original: the text as given.
+        text: the normalized view detection works on.
+        index: ``index[i]`` is the original offset of normalized character ``i``; ``None`` when the view is
+            the original itself (identity map).
+    """
+
+    original: str
+    text: str
+    index: tuple[int, ...] | None
+
+    @property
+    def is_identity(self) -> bool:
+        """True when the view is the original text (no character was changed)."""
+        return self.index is None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized ``[start, end)`` to the original text (covering whole source characters)."""
+        if self.index is None:
+            return start, end
+        if end <= start:
+            pos = self.index[start] if start < len(self.index) else len(self.original)
+            return pos, pos
+        # every source character yields at least one normalized character, so the source span ends one
+        # past the source of the last normalized character (invisible characters at the edges stay out)
+        return self.index[start], self.index[end - 1] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Return the normalized view of ``text`` (NFKC, invisible characters removed)."""
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and not _INVISIBLE_RE.search(text)):
+        return NormalizedText(text, text, None)
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue
+        norm = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
+        for c in norm:
+            out.append(c)
+            index.append(i)
+    return NormalizedText(text, "".join(out), tuple(index))

@@ -1,0 +1,293 @@
+"""The engine: one document (or a batch) in, a ``ScanResult`` out. Every door calls this.
+
+The way a document travels (see ARCHITECTURE.md)::
+
+    text -> normalized view -> links (+ basic reputation) -> segments -> segment cascade (classifiers)
+         -> article-context model (classifiers) -> article gate -> spans -> reasons -> cleaned text
+
+All model calls are made once per *batch* of documents, not per document: scikit-learn has a fixed cost
+per call, and the hashed features are cheaper in bulk.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._cleaning import cut_spans
+from ._errors import InputError
+from ._evidence import explain, link_features
+from ._links import FoundLink, find_links
+from ._normalize import NormalizedText, normalize
+from ._reputation import Reputation, assess
+from ._segment import segment
+from ._settings import Settings
+from ._types import Link, ScanResult, Segment, Span
+
+if TYPE_CHECKING:
+    from classifiers import ModelBundle, SegmentModel
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input document.
+
+    Attributes:
+        text: the article text, untouched; all offsets point into it.
+        id: the caller's identifier, echoed in the result.
+        url: where the article came from (optional; its domain is never judged as spam).
+        lang: the caller's language hint (optional).
+    """
+
+    text: str
+    id: Any = None
+    url: str | None = None
+    lang: str | None = None
+
+
+def as_document(item: str | Mapping[str, Any] | Document, default_id: Any = None) -> Document:
+    """Accept a string, a mapping with ``text`` (and ``id``, ``url``, ``lang``) or a ``Document``."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(item, default_id)
+    if isinstance(item, Mapping):
+        text = item.get("text")
+        if not isinstance(text, str):
+            what = "has no 'text' field" if text is None else f"'text' is {type(text).__name__}, not a string"
+            raise InputError(f"record {what}", record_id=item.get("id", default_id))
+        url, lang = item.get("url"), item.get("lang")
+        return Document(
+            text,
+            item.get("id", default_id),
+            url if isinstance(url, str) else None,
+            lang if isinstance(lang, str) else None,
+        )
+    raise InputError(f"cannot scan a {type(item).__name__}; give a string or a mapping with 'text'")
+
+
+@dataclass
+class Prepared:
+    """A document after the model-free steps (offsets in the normalized view)."""
+
+    doc: Document
+    norm: NormalizedText
+    links: list[FoundLink]
+    reputations: list[Reputation]
+    segments: list[Segment]
+    texts: list[str]
+    link_features: np.ndarray
+
+
+@dataclass
+class Featurized:
+    """Model inputs and outputs for a batch of prepared documents (rows = segments, grouped by doc)."""
+
+    doc_index: np.ndarray
+    stage_a: np.ndarray
+    text_score: np.ndarray
+    context: np.ndarray
+    similarity: np.ndarray
+    lang_votes: np.ndarray
+
+
+def prepare(doc: Document) -> Prepared:
+    """Normalize, find links and their reputation, and segment (no model involved)."""
+    norm = normalize(doc.text)
+    view = norm.text
+    links = find_links(view)
+    reps = [assess(lk) for lk in links]
+    segments = segment(view, [lk.end for lk in links])
+    texts = [view[s.start : s.end] for s in segments]
+    feats = link_features([(s.start, s.end) for s in segments], links, reps)
+    return Prepared(doc, norm, links, reps, segments, texts, feats)
+
+
+def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featurized:
+    """Run the segment cascade and build the article-context features for a batch."""
+    from classifiers import context_features, language_votes
+
+    texts = [t for p in batch for t in p.texts]
+    doc_index = np.repeat(np.arange(len(batch)), [len(p.texts) for p in batch])
+    if not texts:
+        empty = np.zeros(0)
+        return Featurized(doc_index, empty, empty, np.zeros((0, 0), np.float32), empty, np.zeros((0, 0)))
+    extra = np.vstack([p.link_features for p in batch])
+    scores = segment_model.score(texts, extra)
+    votes = language_votes(texts)
+    paragraphs = np.array([s.paragraph for p in batch for s in p.segments])
+    kinds = [s.kind for p in batch for s in p.segments]
+    lengths = np.array([len(t) for t in texts])
+    ctx = context_features(
+        score=scores.score,
+        stage_a=scores.stage_a,
+        candidate=scores.candidate,
+        words=scores.words,
+        doc_index=doc_index,
+        paragraph_index=paragraphs,
+        kinds=kinds,
+        lang_votes=votes,
+        lengths=lengths,
+    )
+    from classifiers import CONTEXT_FEATURES
+
+    sim = ctx[:, CONTEXT_FEATURES.index("similarity_to_article")]
+    return Featurized(doc_index, scores.stage_a, scores.score, ctx, sim, votes)
+
+
+_default_lock = threading.Lock()
+_default_cache: dict[Path | None, ModelBundle] = {}
+
+
+class Scanner:
+    """Finds injected spam in documents. Thread-safe; load once, scan many.
+
+    >>> scanner = Scanner.default()                      # doctest: +SKIP
+    >>> result = scanner.scan("Some article ...")        # doctest: +SKIP
+    """
+
+    def __init__(self, models: ModelBundle, settings: Settings | None = None) -> None:
+        self.models = models
+        self.settings = settings or Settings()
+        th = models.thresholds
+        self.span_threshold = (
+            self.settings.span_threshold if self.settings.span_threshold is not None else th.get("span", 0.5)
+        )
+        self.document_threshold = (
+            self.settings.document_threshold
+            if self.settings.document_threshold is not None
+            else th.get("document", self.span_threshold)
+        )
+        self.document_threshold = max(self.document_threshold, self.span_threshold)
+
+    @classmethod
+    def default(cls, settings: Settings | None = None) -> Scanner:
+        """A scanner over the shipped models (or ``settings.model_dir``), loaded once per process."""
+        from classifiers import load_bundle
+
+        settings = settings or Settings()
+        key = settings.model_dir
+        with _default_lock:
+            if key not in _default_cache:
+                import sklearn
+
+                sklearn.set_config(skip_parameter_validation=True, assume_finite=True)
+                _default_cache[key] = load_bundle(key)
+            return cls(_default_cache[key], settings)
+
+    @property
+    def model_version(self) -> str:
+        """The version tag of the loaded models."""
+        return self.models.version
+
+    def scan(self, text: str, url: str | None = None, lang: str | None = None, id: Any = None) -> ScanResult:
+        """Scan one document."""
+        if not isinstance(text, str):
+            raise InputError(f"text must be a string, not {type(text).__name__}")
+        return self._scan_batch([Document(text, id, url, lang)])[0]
+
+    def scan_many(
+        self, items: Iterable[str | Mapping[str, Any] | Document], batch_size: int | None = None
+    ) -> Iterator[ScanResult]:
+        """Scan many documents in batches, yielding results in input order."""
+        size = batch_size or self.settings.batch_size
+        batch: list[Document] = []
+        for i, item in enumerate(items):
+            batch.append(as_document(item, default_id=i))
+            if len(batch) >= size:
+                yield from self._scan_batch(batch)
+                batch = []
+        if batch:
+            yield from self._scan_batch(batch)
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _scan_batch(self, docs: Sequence[Document]) -> list[ScanResult]:
+        prepared = [prepare(d) for d in docs]
+        feats = featurize(prepared, self.models.segment)
+        proba = self.models.context.predict_proba(feats.context) if len(feats.context) else np.zeros(0)
+        results = []
+        offset = 0
+        for i, p in enumerate(prepared):
+            n = len(p.segments)
+            rows = slice(offset, offset + n)
+            offset += n
+            results.append(self._decide(p, proba[rows], feats, rows))
+        return results
+
+    def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
+        from classifiers import LANGUAGES
+
+        norm = p.norm
+        links = tuple(self._link(p, k) for k in range(len(p.links)))
+        doc_score = float(proba.max()) if len(proba) else 0.0
+        spans: list[Span] = []
+        if doc_score >= self.document_threshold:
+            flagged = proba >= self.span_threshold
+            votes = feats.lang_votes[rows]
+            doc_votes = votes.sum(axis=0)
+            doc_lang = LANGUAGES[int(np.argmax(doc_votes))] if doc_votes.sum() >= 5 else None
+            groups: list[list[int]] = []
+            for j in np.flatnonzero(flagged):
+                prev = groups[-1][-1] if groups else None
+                if prev is not None and prev == j - 1:
+                    groups[-1].append(int(j))
+                else:
+                    groups.append([int(j)])
+            for group in groups:
+                s = p.segments[group[0]].start
+                e = p.segments[group[-1]].end
+                start, end = norm.to_original(s, e)
+                seg_rows = [rows.start + j for j in group]
+                v = votes[group].sum(axis=0)
+                seg_lang = LANGUAGES[int(np.argmax(v))] if v.max() >= 2 and v.max() >= 0.6 * v.sum() else None
+                link_reasons = [
+                    f"link {lk.domain}: {'; '.join(lk.reasons)}"
+                    for lk in links
+                    if start <= lk.start < end and lk.reasons and lk.verdict != "trusted"
+                ]
+                reasons = explain(
+                    p.doc.text[start:end],
+                    score=float(proba[group].max()),
+                    text_score=float(feats.text_score[seg_rows].max()),
+                    similarity=float(feats.similarity[seg_rows].min()),
+                    seg_lang=seg_lang,
+                    doc_lang=doc_lang,
+                    link_reasons=link_reasons,
+                )
+                spans.append(
+                    Span(start, end, p.doc.text[start:end], float(proba[group].max()), "spam", tuple(reasons))
+                )
+        cleaned = cut_spans(p.doc.text, [(s.start, s.end) for s in spans])
+        return ScanResult(
+            id=p.doc.id,
+            verdict="spam" if spans else "clean",
+            score=max((s.score for s in spans), default=doc_score),
+            spans=tuple(spans),
+            links=links,
+            cleaned_text=cleaned,
+            model_version=self.model_version,
+        )
+
+    @staticmethod
+    def _link(p: Prepared, k: int) -> Link:
+        lk, rep = p.links[k], p.reputations[k]
+        start, end = p.norm.to_original(lk.start, lk.end)
+        return Link(
+            start=start,
+            end=end,
+            raw=p.doc.text[start:end],
+            url=lk.url,
+            host=lk.host,
+            domain=lk.registered_domain,
+            suffix=lk.suffix,
+            score=rep.score,
+            verdict=rep.verdict,
+            reasons=rep.reasons,
+            obfuscated=lk.obfuscated,
+        )

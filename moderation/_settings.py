@@ -1,0 +1,71 @@
+"""The one settings object. Constructor arguments win; environment variables only supply defaults.
+
+Environment: ``MODERATION_MODEL_DIR`` (model directory), ``MODERATION_SPAN_THRESHOLD``,
+``MODERATION_DOCUMENT_THRESHOLD`` (override the thresholds recorded with the models),
+``MODERATION_BATCH_SIZE``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._errors import ConfigurationError
+
+
+def _env_float(name: str) -> float | None:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConfigurationError(f"{name}={raw!r} must be between 0 and 1")
+    return value
+
+
+def _env_path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw) if raw else None
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not an integer") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the engine runs.
+
+    Attributes:
+        model_dir: directory with the model files and their sidecar; ``None`` = the shipped models.
+        span_threshold: context-model probability at which a segment is flagged; ``None`` = the value
+            recorded with the models.
+        document_threshold: the article gate: no span is reported unless some segment reaches it;
+            ``None`` = the recorded value.
+        batch_size: documents per model call in ``scan_many``.
+    """
+
+    model_dir: Path | None = field(default_factory=lambda: _env_path("MODERATION_MODEL_DIR"))
+    span_threshold: float | None = field(default_factory=lambda: _env_float("MODERATION_SPAN_THRESHOLD"))
+    document_threshold: float | None = field(
+        default_factory=lambda: _env_float("MODERATION_DOCUMENT_THRESHOLD")
+    )
+    batch_size: int = field(default_factory=lambda: _env_int("MODERATION_BATCH_SIZE", 64))
+
+    def __post_init__(self) -> None:
+        for name in ("span_threshold", "document_threshold"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ConfigurationError(f"{name}={value} must be between 0 and 1")
+        if self.batch_size < 1:
+            raise ConfigurationError(f"batch_size={self.batch_size} must be at least 1")

@@ -1,7 +1,8 @@
 """Learned models for spotting injected spam: features, estimators, training helpers, artifacts.
 
 This package knows nothing of documents, files or HTTP; ``moderation`` builds on it. Nothing heavy
-happens at import time: scikit-learn is imported by the submodules that need it, when first used.
+happens at import time, and scanning never imports scikit-learn: it is used only to fit, and the fitted
+models are stored and evaluated as plain numpy arrays.
 
 Exceptions::
 
@@ -16,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from ._errors import ArtifactError, ClassifierError
 
 if TYPE_CHECKING:
-    from ._artifacts import ModelBundle, default_model_dir, load_bundle, save_bundle
+    from ._artifacts import ModelBundle, default_model_dir, load_bundle, save_bundle, write_manifest
     from ._context_model import CONTEXT_FEATURES, ContextModel, context_features
-    from ._features import LANGUAGES, TEXT_FEATURES, language_votes, text_features
+    from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
     from ._segment_model import SegmentModel, SegmentScores
 
 __all__ = [
@@ -31,12 +32,14 @@ __all__ = [
     "ModelBundle",
     "SegmentModel",
     "SegmentScores",
+    "TextBatch",
+    "char_matrix",
     "context_features",
     "default_model_dir",
-    "language_votes",
+    "featurize_texts",
     "load_bundle",
     "save_bundle",
-    "text_features",
+    "write_manifest",
 ]
 
 _LAZY = {
@@ -44,13 +47,15 @@ _LAZY = {
     "default_model_dir": "_artifacts",
     "load_bundle": "_artifacts",
     "save_bundle": "_artifacts",
+    "write_manifest": "_artifacts",
     "CONTEXT_FEATURES": "_context_model",
     "ContextModel": "_context_model",
     "context_features": "_context_model",
-    "LANGUAGES": "_features",
-    "TEXT_FEATURES": "_features",
-    "language_votes": "_features",
-    "text_features": "_features",
+    "LANGUAGES": "_hashing",
+    "TEXT_FEATURES": "_hashing",
+    "TextBatch": "_hashing",
+    "char_matrix": "_hashing",
+    "featurize_texts": "_hashing",
     "SegmentModel": "_segment_model",
     "SegmentScores": "_segment_model",
 }

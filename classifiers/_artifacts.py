@@ -1,9 +1,11 @@
 """Saving and loading the shipped models, with a sidecar that makes them checkable and reproducible.
 
-Model files are joblib pickles, and unpickling runs code: ``load_bundle`` therefore checks each file's
-sha256 against the sidecar (``manifest.json``) *before* unpickling it, and refuses files built with another
-scikit-learn version. The sidecar also records the training-data fingerprint, library versions,
-decision thresholds and benchmark scores (see ``make model``).
+The models are stored as plain numpy arrays in one ``.npz`` file, loaded with ``allow_pickle=False``: no
+code runs when a model file is read, and scanning needs neither scikit-learn nor joblib. The sidecar
+(``manifest.json``) records the file's sha256, the feature format, the library versions, the model
+parameters, the decision thresholds, the training-data fingerprint and the validation and benchmark
+scores. Loading verifies the sha256 *before* reading the arrays and refuses files built with another
+feature format or numpy major version, with a message that says how to rebuild them.
 """
 
 from __future__ import annotations
@@ -12,16 +14,20 @@ import hashlib
 import json
 import platform
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ._context_model import ContextModel
 from ._errors import ArtifactError
 from ._segment_model import SegmentModel
 
 MANIFEST = "manifest.json"
-SEGMENT_FILE = "segment.joblib"
-CONTEXT_FILE = "context.joblib"
+MODEL_FILE = "models.npz"
+# Bump when the featurizer changes in a way that changes hash buckets or feature columns.
+FEATURE_FORMAT = 1
 _FIX = "rebuild them with `make model` (needs ../shared/data) or reinstall the package"
 
 
@@ -31,19 +37,14 @@ def default_model_dir() -> Path:
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of the libraries whose behaviour the model files depend on."""
-    import joblib
-    import numpy
-    import scipy
-    import sklearn
-
-    return {
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
-    }
+    """Versions of Python and the libraries involved in building the models (read without importing)."""
+    out = {"python": platform.python_version()}
+    for dist in ("numpy", "scipy", "scikit-learn", "tldextract"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
 
 
 def sha256_file(path: Path) -> str:
@@ -62,8 +63,7 @@ class ModelBundle:
     Attributes:
         segment: the segment cascade.
         context: the article-context model.
-        thresholds: decision thresholds (``span``: flag a segment; ``document``: let an article through
-            the gate; ``extend``: join a neighbour to a flagged span).
+        thresholds: decision thresholds (``span``: flag a segment; ``document``: the article gate).
         manifest: the whole sidecar, as saved.
     """
 
@@ -79,27 +79,35 @@ class ModelBundle:
 
 
 def save_bundle(bundle: ModelBundle, directory: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write the model files and the sidecar; returns the sidecar."""
-    import joblib
-
+    """Write the model file and the sidecar; returns the sidecar."""
     directory.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for name, obj in ((SEGMENT_FILE, bundle.segment), (CONTEXT_FILE, bundle.context)):
-        path = directory / name
-        joblib.dump(obj, path, compress=3)
-        files[name] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
-    digest = hashlib.sha256("".join(f["sha256"] for f in files.values()).encode()).hexdigest()[:12]
+    path = directory / MODEL_FILE
+    arrays = {**bundle.segment.to_arrays(), **bundle.context.to_arrays()}
+    # float16 halves the file; the scores move by less than 1e-3
+    for k in ("segment.word_coef_a_", "segment.word_coef_b_", "segment.char_coef_b_"):
+        arrays[k] = arrays[k].astype(np.float16)
+    with path.open("wb") as f:
+        np.savez_compressed(f, **arrays)
+    digest = sha256_file(path)
     manifest = {
-        **bundle.manifest,
+        **{k: v for k, v in bundle.manifest.items() if k not in ("files", "libraries")},
         **(extra or {}),
-        "model_version": f"seg-ctx-{digest}",
-        "files": files,
+        "model_version": f"seg-ctx-{digest[:12]}",
+        "feature_format": FEATURE_FORMAT,
+        "files": {MODEL_FILE: {"sha256": digest, "bytes": path.stat().st_size}},
         "libraries": library_versions(),
+        "params": {"segment": bundle.segment.get_params(), "context": bundle.context.get_params()},
         "thresholds": bundle.thresholds,
     }
-    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_manifest(directory, manifest)
     bundle.manifest = manifest
     return manifest
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    """(Re)write the sidecar, e.g. to add benchmark scores after evaluation."""
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    (directory / MANIFEST).write_text(text, encoding="utf-8")
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -113,47 +121,51 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ArtifactError(f"unreadable model sidecar {path} ({exc}); {_FIX}") from None
 
 
-def check_libraries(manifest: dict[str, Any]) -> None:
-    """Refuse models built with another scikit-learn (pickles are not portable across versions)."""
-    built = manifest.get("libraries", {})
-    have = library_versions()
-    if built.get("scikit-learn") != have["scikit-learn"]:
+def check_compatible(manifest: dict[str, Any]) -> None:
+    """Refuse models built for another feature format or numpy major version."""
+    if manifest.get("feature_format") != FEATURE_FORMAT:
         raise ArtifactError(
-            f"the models were built with scikit-learn {built.get('scikit-learn')} but "
-            f"{have['scikit-learn']} is installed; install scikit-learn=={built.get('scikit-learn')} or {_FIX}"
+            f"the models use feature format {manifest.get('feature_format')}, this code needs "
+            f"{FEATURE_FORMAT}; {_FIX}"
         )
-    if str(built.get("numpy", "")).split(".")[0] != have["numpy"].split(".")[0]:
-        raise ArtifactError(f"the models were built with numpy {built.get('numpy')}, not {have['numpy']}; {_FIX}")
+    built = str(manifest.get("libraries", {}).get("numpy", ""))
+    have = library_versions()["numpy"]
+    if built.split(".")[0] != have.split(".")[0]:
+        raise ArtifactError(f"the models were built with numpy {built}, but {have} is installed; {_FIX}")
 
 
 def load_bundle(directory: Path | None = None) -> ModelBundle:
     """Load and verify the models in ``directory`` (default: the shipped ones)."""
-    import joblib
-
     directory = directory or default_model_dir()
     manifest = read_manifest(directory)
-    check_libraries(manifest)
-    objects: dict[str, Any] = {}
-    for name, expected_type in ((SEGMENT_FILE, SegmentModel), (CONTEXT_FILE, ContextModel)):
-        path = directory / name
-        info = manifest.get("files", {}).get(name)
-        if not info:
-            raise ArtifactError(f"the sidecar in {directory} does not list {name}; {_FIX}")
-        if not path.is_file():
-            raise ArtifactError(f"model file {path} is missing; {_FIX}")
-        actual = sha256_file(path)
-        if actual != info.get("sha256"):
-            raise ArtifactError(
-                f"model file {path} does not match its sidecar (sha256 {actual[:12]}..., expected "
-                f"{str(info.get('sha256'))[:12]}...); refusing to unpickle it; {_FIX}"
-            )
-        obj = joblib.load(path)
-        if not isinstance(obj, expected_type):
-            raise ArtifactError(f"{path} holds a {type(obj).__name__}, not a {expected_type.__name__}; {_FIX}")
-        objects[name] = obj
+    check_compatible(manifest)
+    path = directory / MODEL_FILE
+    info = manifest.get("files", {}).get(MODEL_FILE)
+    if not info:
+        raise ArtifactError(f"the sidecar in {directory} does not list {MODEL_FILE}; {_FIX}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"cannot read model file {path} ({exc.strerror}); {_FIX}") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != info.get("sha256"):
+        raise ArtifactError(
+            f"model file {path} does not match its sidecar (sha256 {actual[:12]}..., expected "
+            f"{str(info.get('sha256'))[:12]}...); refusing to load it; {_FIX}"
+        )
+    import io
+
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        params = manifest["params"]
+        segment = SegmentModel.from_arrays(params["segment"], arrays)
+        context = ContextModel.from_arrays(params["context"], arrays)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ArtifactError(f"model file {path} is incomplete ({exc}); {_FIX}") from None
     return ModelBundle(
-        segment=objects[SEGMENT_FILE],
-        context=objects[CONTEXT_FILE],
+        segment=segment,
+        context=context,
         thresholds={k: float(v) for k, v in manifest.get("thresholds", {}).items()},
         manifest=manifest,
     )

@@ -16,8 +16,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 
 KINDS: tuple[str, ...] = ("paragraph", "line", "sentence")
@@ -50,6 +48,13 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
+
+
+def _row_sq(m: sp.csr_matrix) -> np.ndarray:
+    """Squared L2 norm of every row."""
+    counts = np.diff(m.indptr)
+    return np.bincount(np.repeat(np.arange(m.shape[0]), counts), weights=m.data.astype(np.float64) ** 2,
+                       minlength=m.shape[0])
 
 
 def context_features(
@@ -89,7 +94,8 @@ def context_features(
     # the document's highest score apart from the segment itself
     doc_max = np.maximum.reduceat(score, starts)
     masked = score.copy()
-    top = starts + np.array([np.argmax(score[s : s + k]) for s, k in zip(starts, sizes, strict=True)])
+    order = np.lexsort((score, group))  # by document, then by score: each document's last is its maximum
+    top = order[np.r_[starts[1:], n] - 1]
     masked[top] = -1.0
     second = np.maximum.reduceat(masked, starts)
     other = np.repeat(doc_max, sizes)
@@ -99,9 +105,9 @@ def context_features(
     # cosine similarity between a segment and the rest of its document (hashed words, L2 rows)
     g = sp.csr_matrix((np.ones(n, dtype=np.float32), (group, np.arange(n))), shape=(len(starts), n))
     doc_vec = (g @ words).tocsr()
-    doc_sq = np.asarray(doc_vec.multiply(doc_vec).sum(axis=1)).ravel()
-    self_sq = np.asarray(words.multiply(words).sum(axis=1)).ravel()
-    dot = np.asarray(words.multiply(doc_vec[group]).sum(axis=1)).ravel()
+    doc_sq = _row_sq(doc_vec)
+    self_sq = _row_sq(words)
+    dot = np.asarray((words @ doc_vec.T).toarray()[np.arange(n), group]).ravel()
     rest_sq = np.maximum(doc_sq[group] - 2 * dot + self_sq, 0.0)
     denom = np.sqrt(rest_sq * self_sq)
     sim = np.divide(dot - self_sq, denom, out=np.zeros(n), where=denom > 1e-9)
@@ -140,44 +146,131 @@ def context_features(
 
 
 
-class ContextModel(BaseEstimator):
+class ContextModel:
     """Gradient-boosted trees over ``CONTEXT_FEATURES``: is this segment injected spam, in its article?
 
+    Fitted with scikit-learn's ``HistGradientBoostingClassifier``; the trees are then exported to flat
+    arrays and evaluated here, vectorized over all rows and trees at once (no scikit-learn at scan time).
+
     Parameters:
-        max_iter, learning_rate, max_leaf_nodes, l2_regularization: passed to
+        max_iter, learning_rate, max_leaf_nodes, max_depth, l2_regularization: passed to
             ``HistGradientBoostingClassifier``.
         random_state: fixed for reproducible builds.
+        min_evidence: rows where neither the segment nor its neighbours score at least this much are
+            given probability 0 without running the trees (almost every news sentence).
     """
+
+    ARRAYS = ("feature_", "threshold_", "left_", "right_", "is_leaf_", "value_", "roots_")
 
     def __init__(
         self,
-        max_iter: int = 300,
-        learning_rate: float = 0.08,
+        max_iter: int = 200,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 31,
+        max_depth: int = 7,
         l2_regularization: float = 1.0,
         random_state: int = 0,
+        min_evidence: float = 0.02,
     ) -> None:
+        self.min_evidence = min_evidence
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
+        self.max_depth = max_depth
         self.l2_regularization = l2_regularization
         self.random_state = random_state
 
+    def get_params(self) -> dict[str, object]:
+        """Constructor parameters (scikit-learn convention)."""
+        return {k: getattr(self, k) for k in
+                ("max_iter", "learning_rate", "max_leaf_nodes", "max_depth", "l2_regularization", "random_state",
+                 "min_evidence")}
+
     def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> ContextModel:
-        """Fit on a ``context_features`` matrix and 0/1 labels."""
-        self.model_ = HistGradientBoostingClassifier(
+        """Fit on a ``context_features`` matrix and 0/1 labels, then export the trees."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        model = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
+            max_depth=self.max_depth,
             l2_regularization=self.l2_regularization,
             early_stopping=False,
             random_state=self.random_state,
         )
-        self.model_.fit(x, y, sample_weight=sample_weight)
+        model.fit(x, y, sample_weight=sample_weight)
+        self._export(model)
         return self
 
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """Probability of spam for each row (1-D)."""
-        if len(x) == 0:
+    def _export(self, model: object) -> None:
+        feature, threshold, left, right, leaf, value, roots = [], [], [], [], [], [], []
+        offset = 0
+        for (predictor,) in model._predictors:  # type: ignore[attr-defined]
+            nodes = predictor.nodes
+            roots.append(offset)
+            feature.append(nodes["feature_idx"].astype(np.int32))
+            threshold.append(nodes["num_threshold"].astype(np.float64))
+            left.append(nodes["left"].astype(np.int32) + offset)
+            right.append(nodes["right"].astype(np.int32) + offset)
+            leaf.append(nodes["is_leaf"].astype(bool))
+            value.append(nodes["value"].astype(np.float64))
+            offset += len(nodes)
+        self.feature_ = np.concatenate(feature)
+        self.threshold_ = np.concatenate(threshold)
+        self.left_ = np.concatenate(left)
+        self.right_ = np.concatenate(right)
+        self.is_leaf_ = np.concatenate(leaf)
+        self.value_ = np.concatenate(value)
+        self.roots_ = np.array(roots, dtype=np.int32)
+        baseline = np.asarray(model._baseline_prediction).ravel()  # type: ignore[attr-defined]
+        self.baseline_ = float(baseline[0])
+        predictors = model._predictors  # type: ignore[attr-defined]
+        self.depth_ = int(max((p[0].nodes["depth"].max() for p in predictors), default=0))
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        """Raw score (log-odds) for each row."""
+        n = len(x)
+        if n == 0:
             return np.zeros(0)
-        return np.asarray(self.model_.predict_proba(x)[:, 1])
+        x = np.asarray(x, dtype=np.float64)
+        node = np.broadcast_to(self.roots_, (n, len(self.roots_))).copy()
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth_):
+            active = ~self.is_leaf_[node]
+            if not active.any():
+                break
+            go_left = x[rows, self.feature_[node]] <= self.threshold_[node]
+            node = np.where(active, np.where(go_left, self.left_[node], self.right_[node]), node)
+        return np.asarray(self.baseline_ + self.value_[node].sum(axis=1))
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Probability of spam for each row (1-D); rows without evidence get 0 (see ``min_evidence``)."""
+        x = np.asarray(x)
+        out = np.zeros(len(x))
+        if len(x) == 0:
+            return out
+        cols = [CONTEXT_FEATURES.index(c) for c in ("logit_score", "logit_prev", "logit_next")]
+        gate = float(_logit(np.array([self.min_evidence]))[0])
+        need = np.flatnonzero(x[:, cols].max(axis=1) >= gate)
+        if need.size:
+            out[need] = 1.0 / (1.0 + np.exp(-self.decision_function(x[need])))
+        return out
+
+    # -- artifacts -------------------------------------------------------------------------------------
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The learned state as named arrays (for ``.npz``)."""
+        out = {f"context.{k}": getattr(self, k) for k in self.ARRAYS}
+        out["context.scalars"] = np.array([self.baseline_, self.depth_], dtype=np.float64)
+        return out
+
+    @classmethod
+    def from_arrays(cls, params: dict[str, object], arrays: dict[str, np.ndarray]) -> ContextModel:
+        """Rebuild a fitted model from ``get_params()`` and ``to_arrays()`` output."""
+        model = cls(**params)  # type: ignore[arg-type]
+        for k in cls.ARRAYS:
+            setattr(model, k, np.asarray(arrays[f"context.{k}"]))
+        baseline, depth = arrays["context.scalars"]
+        model.baseline_, model.depth_ = float(baseline), int(depth)
+        return model

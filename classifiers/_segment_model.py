@@ -1,12 +1,13 @@
 """The segment model: a two-stage cascade of linear models over hashed n-grams.
 
-Stage A (every segment): word unigrams+bigrams and the engineered signals. It is cheap and clears most
-news sentences. Stage B (only the candidates stage A did not clear): adds character n-grams, which catch
-spelling games and other languages but cost several times more to compute.
+Stage A (every segment): hashed word unigrams+bigrams, the engineered text signals and the caller's extra
+columns (link evidence). It is cheap and clears most news sentences. Stage B (only the candidates that
+stage A did not clear): adds hashed character n-grams, which catch spelling games and other languages but
+cost several times more to compute.
 
 Follows scikit-learn's rules: ``__init__`` stores parameters, learned attributes end in ``_``, ``fit``
-returns ``self``. Prediction is done with the learned coefficients directly (a sparse dot product), which
-avoids the per-call overhead of ``predict_proba`` on small batches.
+returns ``self``. scikit-learn is used to *fit* (logistic regression); prediction is a sparse dot product
+with the learned arrays, so scanning needs neither scikit-learn nor pickles.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
-from sklearn.linear_model import LogisticRegression
 
-from ._features import char_vectorizer, text_features, word_vectorizer
+from ._hashing import TextBatch, char_matrix, featurize_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,27 +30,31 @@ class SegmentScores:
         score: the final segment probability: stage B where it ran, else stage A.
         candidate: True where stage B ran.
         words: the hashed word features (rows L2-normalized), reused for article-context similarity.
+        lang_votes: function-word counts per language.
     """
 
     stage_a: np.ndarray
     score: np.ndarray
     candidate: np.ndarray
     words: sp.csr_matrix
+    lang_votes: np.ndarray
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
 
-class SegmentModel(BaseEstimator):
+class SegmentModel:
     """Cascade classifier: is this segment spam (on its own, without article context)?
 
     Parameters:
-        n_features: hash space size of each vectorizer.
+        n_features: hash space size (a power of two) of the word and of the character features.
         char_ngram_range: character n-gram lengths for stage B.
         C_a, C_b: inverse regularization strength of the two logistic regressions.
         candidate_threshold: stage-A probability at or above which stage B runs.
     """
+
+    ARRAYS = ("word_coef_a_", "dense_coef_a_", "word_coef_b_", "char_coef_b_", "dense_coef_b_")
 
     def __init__(
         self,
@@ -67,6 +70,29 @@ class SegmentModel(BaseEstimator):
         self.C_b = C_b
         self.candidate_threshold = candidate_threshold
 
+    def get_params(self) -> dict[str, object]:
+        """Constructor parameters (scikit-learn convention)."""
+        return {
+            "n_features": self.n_features,
+            "char_ngram_range": list(self.char_ngram_range),
+            "C_a": self.C_a,
+            "C_b": self.C_b,
+            "candidate_threshold": self.candidate_threshold,
+        }
+
+    def _features(self, texts: Sequence[str], chunk: int = 20000) -> TextBatch:
+        parts = [featurize_texts(texts[i : i + chunk], self.n_features) for i in range(0, len(texts), chunk)]
+        return TextBatch(
+            sp.vstack([p.words for p in parts]).tocsr(),
+            np.vstack([p.dense for p in parts]),
+            np.vstack([p.lang_votes for p in parts]),
+        )
+
+    def _chars(self, texts: Sequence[str], chunk: int = 5000) -> sp.csr_matrix:
+        parts = [char_matrix(texts[i : i + chunk], self.n_features, self.char_ngram_range)
+                 for i in range(0, len(texts), chunk)]
+        return sp.vstack(parts).tocsr()
+
     def fit(
         self,
         texts: Sequence[str],
@@ -74,17 +100,17 @@ class SegmentModel(BaseEstimator):
         y: np.ndarray,
         sample_weight: np.ndarray | None = None,
     ) -> SegmentModel:
-        """Fit both stages on segment texts, their extra (link) features and 0/1 labels."""
-        self.word_vectorizer_ = word_vectorizer(self.n_features)
-        self.char_vectorizer_ = char_vectorizer(self.n_features, self.char_ngram_range)
-        words = self.word_vectorizer_.transform(texts)
-        chars = self.char_vectorizer_.transform(texts)
-        dense = np.hstack([text_features(texts), extra]).astype(np.float32)
-        self.n_dense_ = dense.shape[1]
-        a = LogisticRegression(C=self.C_a, solver="liblinear", max_iter=200)
-        a.fit(sp.hstack([words, sp.csr_matrix(dense)]).tocsr(), y, sample_weight=sample_weight)
-        b = LogisticRegression(C=self.C_b, solver="liblinear", max_iter=200)
-        b.fit(sp.hstack([words, chars, sp.csr_matrix(dense)]).tocsr(), y, sample_weight=sample_weight)
+        """Fit both stages on segment texts, their extra (link) columns and 0/1 labels."""
+        from sklearn.linear_model import LogisticRegression
+
+        texts = list(texts)
+        batch = self._features(texts)
+        chars = self._chars(texts)
+        dense = sp.csr_matrix(np.hstack([batch.dense, extra]).astype(np.float32))
+        a = LogisticRegression(C=self.C_a, solver="liblinear", max_iter=300)
+        a.fit(sp.hstack([batch.words, dense]).tocsr(), y, sample_weight=sample_weight)
+        b = LogisticRegression(C=self.C_b, solver="liblinear", max_iter=300)
+        b.fit(sp.hstack([batch.words, chars, dense]).tocsr(), y, sample_weight=sample_weight)
         n = self.n_features
         coef_a = a.coef_.ravel().astype(np.float32)
         coef_b = b.coef_.ravel().astype(np.float32)
@@ -96,14 +122,34 @@ class SegmentModel(BaseEstimator):
 
     def score(self, texts: Sequence[str], extra: np.ndarray) -> SegmentScores:
         """Score segments; ``extra`` holds the same extra columns as at fit time."""
-        words = self.word_vectorizer_.transform(texts)
-        dense = np.hstack([text_features(texts), extra]).astype(np.float32)
-        base_b = words @ self.word_coef_b_ + dense @ self.dense_coef_b_ + self.intercept_b_
+        texts = list(texts)
+        batch = featurize_texts(texts, self.n_features)
+        dense = np.hstack([batch.dense, extra]).astype(np.float32)
+        words = batch.words
         stage_a = _sigmoid(words @ self.word_coef_a_ + dense @ self.dense_coef_a_ + self.intercept_a_)
         candidate = stage_a >= self.candidate_threshold
         score = stage_a.copy()
         idx = np.flatnonzero(candidate)
         if idx.size:
-            chars = self.char_vectorizer_.transform([texts[i] for i in idx])
-            score[idx] = _sigmoid(base_b[idx] + chars @ self.char_coef_b_)
-        return SegmentScores(stage_a, score, candidate, words)
+            chars = char_matrix([texts[i] for i in idx], self.n_features, self.char_ngram_range)
+            z = (words[idx] @ self.word_coef_b_ + chars @ self.char_coef_b_ + dense[idx] @ self.dense_coef_b_
+                 + self.intercept_b_)
+            score[idx] = _sigmoid(z)
+        return SegmentScores(stage_a, score, candidate, words, batch.lang_votes)
+
+    # -- artifacts -------------------------------------------------------------------------------------
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The learned state as named arrays (for ``.npz``)."""
+        out = {f"segment.{k}": getattr(self, k) for k in self.ARRAYS}
+        out["segment.intercepts"] = np.array([self.intercept_a_, self.intercept_b_])
+        return out
+
+    @classmethod
+    def from_arrays(cls, params: dict[str, object], arrays: dict[str, np.ndarray]) -> SegmentModel:
+        """Rebuild a fitted model from ``get_params()`` and ``to_arrays()`` output."""
+        model = cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()})  # type: ignore[arg-type]
+        for k in cls.ARRAYS:
+            setattr(model, k, np.asarray(arrays[f"segment.{k}"], dtype=np.float32))
+        model.intercept_a_, model.intercept_b_ = (float(v) for v in arrays["segment.intercepts"])
+        return model

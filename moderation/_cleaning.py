@@ -1,10 +1,10 @@
 """Cut spans out of a text and mend the whitespace at each cut.
 
 The rule: spans separated only by whitespace are cut as one. At each cut, the whitespace run just before
-the cut and the one just after it become one run, namely the one with more line breaks (the earlier one on
-a tie), so a removed paragraph leaves one paragraph break and a removed sentence leaves one space. A cut at
-the start of the text takes the whitespace after it too; a cut at the end keeps the text's own trailing
-whitespace.
+the cut and the one just after it become one run, namely the one with more line breaks (on a tie the
+earlier one, unless it is empty), so a removed paragraph leaves one paragraph break and a removed
+sentence leaves one space. A cut at the start of the text takes the whitespace after it too; a cut at the
+end keeps the text's own trailing whitespace.
 """
 
 from __future__ import annotations
@@ -51,8 +51,10 @@ def cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
             joint = ""
         elif right >= len(text):
             joint = after
+        elif before.count("\n") != after.count("\n"):
+            joint = before if before.count("\n") > after.count("\n") else after
         else:
-            joint = before if before.count("\n") >= after.count("\n") else after
+            joint = before or after
         out.append(joint)
         pos = right
     out.append(text[pos:])

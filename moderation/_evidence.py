@@ -77,7 +77,7 @@ def explain(
     doc_lang: str | None,
     link_reasons: Sequence[str],
 ) -> list[str]:
-    """Readable reasons for a flagged stretch of text."""
+    """Readable reasons for a flagged stretch of text (``text`` with its links blanked out)."""
     reasons: list[str] = []
     cues = []
     for m in _CTA_PHRASES.finditer(text):
@@ -90,7 +90,7 @@ def explain(
             reasons.append(f"reads like a spam call to action ({quoted}; text model {text_score:.2f})")
         else:
             reasons.append(f"reads like spam or chat, not news (text model {text_score:.2f})")
-    if _PHONE.search(text) and not reasons[-1:] == ["phone"]:
+    if _PHONE.search(text):
         reasons.append("asks the reader to call or text a number")
     reasons.extend(link_reasons)
     if seg_lang and doc_lang and seg_lang != doc_lang:

@@ -36,6 +36,10 @@ _SPELLED = re.compile(
     r"(?P<tld>[a-z]{2,24})(?![\w-])",
     re.IGNORECASE,
 )
+_SCHEME_SEP = re.compile(r"://|\[://\]|\[:\]//|\[:\]\[/\]\[/\]")
+# a dot (plain or defanged) directly followed by a letter: where a host name can be
+_HOST_DOT = re.compile(r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))(?=[^\W\d_])", re.IGNORECASE)
+_SPELLED_HINTS = (" dot ", "(dot)", "[dot]", " punkt ", " ponto ", " titik ")
 _DEFANG = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>'\"”’»*"
 # words that precede " dot com" in ordinary prose ("the dot com boom")
@@ -129,7 +133,16 @@ def find_links(text: str) -> list[FoundLink]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in _SCHEME_URL.finditer(text):
+    for sep in _SCHEME_SEP.finditer(text):
+        m = None
+        for k in (5, 4, 3):  # https/hxxps, http/hxxp, ftp
+            if sep.start() - k >= 0:
+                m = _SCHEME_URL.match(text, sep.start() - k)
+                if m and m.end("scheme") == sep.start():
+                    break
+                m = None
+        if m is None or not free(m.start(), m.end()):
+            continue
         raw = _strip_trailing(m.group())
         if len(raw) <= len(m.group("scheme")) + len(m.group("sep")):
             continue
@@ -144,7 +157,15 @@ def find_links(text: str) -> list[FoundLink]:
         found.append(_make(text, start, end, host, tail, scheme, obfuscated))
         taken.append((start, end))
 
-    for m in _HOST_URL.finditer(text):
+    for dot in _HOST_DOT.finditer(text):
+        if not free(dot.start(), dot.start() + 1):
+            continue
+        begin = dot.start()
+        while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "-."):
+            begin -= 1
+        m = _HOST_URL.match(text, begin)
+        if m is None or m.end() <= dot.start():
+            continue
         start = m.start()
         raw = _strip_trailing(m.group())
         end = start + len(raw)
@@ -165,7 +186,9 @@ def find_links(text: str) -> list[FoundLink]:
         found.append(FoundLink(start, end, raw, f"http://{host}{tail}", host, sub, dom, suf, obfuscated))
         taken.append((start, end))
 
-    for m in _SPELLED.finditer(text):
+    lowered = text.lower()
+    spelled = _SPELLED.finditer(text) if any(h in lowered for h in _SPELLED_HINTS) else ()
+    for m in spelled:
         if not free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
             continue
         host = f"{m.group('name')}.{m.group('tld')}".lower()

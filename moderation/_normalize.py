@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+
 # Invisible characters that spammers use to break up words and links.
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
@@ -32,7 +34,7 @@ class NormalizedText:
 
     original: str
     text: str
-    index: tuple[int, ...] | None
+    index: np.ndarray | None
 
     @property
     def is_identity(self) -> bool:
@@ -44,24 +46,31 @@ class NormalizedText:
         if self.index is None:
             return start, end
         if end <= start:
-            pos = self.index[start] if start < len(self.index) else len(self.original)
+            pos = int(self.index[start]) if start < len(self.index) else len(self.original)
             return pos, pos
         # every source character yields at least one normalized character, so the source span ends one
         # past the source of the last normalized character (invisible characters at the edges stay out)
-        return self.index[start], self.index[end - 1] + 1
+        return int(self.index[start]), int(self.index[end - 1]) + 1
 
 
 def normalize(text: str) -> NormalizedText:
-    """Return the normalized view of ``text`` (NFKC, invisible characters removed)."""
+    """Return the normalized view of ``text`` (NFKC per character, invisible characters removed)."""
     if text.isascii() or (unicodedata.is_normalized("NFKC", text) and not _INVISIBLE_RE.search(text)):
         return NormalizedText(text, text, None)
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
+    # only the distinct characters that change need a decision; str.translate does the rest in C
+    table: dict[int, str] = {}
+    for ch in set(text):
         if ch in _INVISIBLE:
-            continue
-        norm = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
-        for c in norm:
-            out.append(c)
-            index.append(i)
-    return NormalizedText(text, "".join(out), tuple(index))
+            table[ord(ch)] = ""
+        elif not ch.isascii():
+            norm = unicodedata.normalize("NFKC", ch)
+            if norm != ch:
+                table[ord(ch)] = norm
+    if not table:
+        return NormalizedText(text, text, None)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    widths = np.ones(len(codes), dtype=np.int64)
+    for code, repl in table.items():
+        widths[codes == code] = len(repl)
+    index = np.repeat(np.arange(len(codes), dtype=np.int64), widths)
+    return NormalizedText(text, text.translate(table), index)

@@ -110,7 +110,7 @@ def prepare(doc: Document) -> Prepared:
 
 def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featurized:
     """Run the segment cascade and build the article-context features for a batch."""
-    from classifiers import context_features, language_votes
+    from classifiers import CONTEXT_FEATURES, context_features
 
     texts = [t for p in batch for t in p.texts]
     doc_index = np.repeat(np.arange(len(batch)), [len(p.texts) for p in batch])
@@ -119,7 +119,7 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
         return Featurized(doc_index, empty, empty, np.zeros((0, 0), np.float32), empty, np.zeros((0, 0)))
     extra = np.vstack([p.link_features for p in batch])
     scores = segment_model.score(texts, extra)
-    votes = language_votes(texts)
+    votes = scores.lang_votes
     paragraphs = np.array([s.paragraph for p in batch for s in p.segments])
     kinds = [s.kind for p in batch for s in p.segments]
     lengths = np.array([len(t) for t in texts])
@@ -134,8 +134,6 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
         lang_votes=votes,
         lengths=lengths,
     )
-    from classifiers import CONTEXT_FEATURES
-
     sim = ctx[:, CONTEXT_FEATURES.index("similarity_to_article")]
     return Featurized(doc_index, scores.stage_a, scores.score, ctx, sim, votes)
 
@@ -164,6 +162,8 @@ class Scanner:
             else th.get("document", self.span_threshold)
         )
         self.document_threshold = max(self.document_threshold, self.span_threshold)
+        extend = self.settings.extend_threshold
+        self.extend_threshold = min(extend if extend is not None else th.get("extend", 1.0), self.span_threshold)
 
     @classmethod
     def default(cls, settings: Settings | None = None) -> Scanner:
@@ -174,9 +174,6 @@ class Scanner:
         key = settings.model_dir
         with _default_lock:
             if key not in _default_cache:
-                import sklearn
-
-                sklearn.set_config(skip_parameter_validation=True, assume_finite=True)
                 _default_cache[key] = load_bundle(key)
             return cls(_default_cache[key], settings)
 
@@ -229,6 +226,7 @@ class Scanner:
         spans: list[Span] = []
         if doc_score >= self.document_threshold:
             flagged = proba >= self.span_threshold
+            self._extend(flagged, proba, p.segments)
             votes = feats.lang_votes[rows]
             doc_votes = votes.sum(axis=0)
             doc_lang = LANGUAGES[int(np.argmax(doc_votes))] if doc_votes.sum() >= 5 else None
@@ -251,8 +249,12 @@ class Scanner:
                     for lk in links
                     if start <= lk.start < end and lk.reasons and lk.verdict != "trusted"
                 ]
+                inside = [lk for lk in links if start <= lk.start and lk.end <= end]
+                plain = p.doc.text[start:end]
+                for lk in reversed(inside):  # the words around the links, for the text cues
+                    plain = plain[: lk.start - start] + " " + plain[lk.end - start :]
                 reasons = explain(
-                    p.doc.text[start:end],
+                    plain,
                     score=float(proba[group].max()),
                     text_score=float(feats.text_score[seg_rows].max()),
                     similarity=float(feats.similarity[seg_rows].min()),
@@ -273,6 +275,27 @@ class Scanner:
             cleaned_text=cleaned,
             model_version=self.model_version,
         )
+
+    def _extend(self, flagged: np.ndarray, proba: np.ndarray, segments: Sequence[Segment]) -> None:
+        """Grow flagged runs into neighbours of the same paragraph that pass the (lower) extend threshold.
+
+        Multi-sentence spam ("Plz help me get subscribers. Thanks to all who sub me :)") often has a
+        weak second sentence that only makes sense as part of the first.
+        """
+        if self.extend_threshold >= self.span_threshold:
+            return
+        queue = list(np.flatnonzero(flagged))
+        while queue:
+            j = queue.pop()
+            for k in (j - 1, j + 1):
+                if (
+                    0 <= k < len(flagged)
+                    and not flagged[k]
+                    and proba[k] >= self.extend_threshold
+                    and segments[k].paragraph == segments[j].paragraph
+                ):
+                    flagged[k] = True
+                    queue.append(k)
 
     @staticmethod
     def _link(p: Prepared, k: int) -> Link:

@@ -23,11 +23,8 @@ from ._types import Segment
 MAX_SEGMENT_CHARS = 2000
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-_LINE = re.compile(r"[^\n]+")
 # sentence-final punctuation, optional closing quotes/brackets, then whitespace
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"(\S+?)\.+$")
-_NON_SPACE = re.compile(r"\S")
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st sr sra jr gen gov sen rep lt col capt sgt cpl maj adm inc ltd co corp bros
@@ -38,9 +35,7 @@ _ABBREVIATIONS = frozenset(
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Is the period at ``text[dot]`` part of an abbreviation rather than the end of a sentence?"""
-    start = dot
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
+    start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("\t", 0, dot)) + 1
     word = text[start:dot].lstrip("(\"'“‘[")
     if not word:
         return False
@@ -53,20 +48,26 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
-def _sentence_cuts(text: str, start: int, end: int, link_ends: Sequence[int]) -> list[int]:
-    """Offsets inside ``text[start:end]`` after which a new sentence begins."""
-    cuts: list[int] = []
-    for m in _SENTENCE_END.finditer(text, start, end):
+def _cuts(text: str, link_ends: Sequence[int]) -> list[int]:
+    """Every offset where a new sentence or line may begin, over the whole text, sorted."""
+    cuts: set[int] = set()
+    for m in _SENTENCE_END.finditer(text):
         punct = m.group()
         if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1 and _is_abbreviation(text, m.start()):
             continue
-        cuts.append(m.end())
+        cuts.add(m.end())
+    n = len(text)
     for le in link_ends:
-        if start < le < end:
-            nxt = _NON_SPACE.search(text, le, end)
-            if nxt and nxt.start() > le and text[nxt.start()].isupper():
-                cuts.append(le)
-    return sorted(set(cuts))
+        nxt = le
+        while nxt < n and text[nxt] in " \t\u00a0":
+            nxt += 1
+        if le < nxt < n and text[nxt].isupper():
+            cuts.add(le)
+    pos = text.find("\n")
+    while pos != -1:
+        cuts.add(pos)
+        pos = text.find("\n", pos + 1)
+    return sorted(cuts)
 
 
 def _split_long(start: int, end: int, text: str) -> Iterable[tuple[int, int]]:
@@ -85,11 +86,12 @@ def _split_long(start: int, end: int, text: str) -> Iterable[tuple[int, int]]:
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return start, start
+    s = start + len(piece) - len(piece.lstrip())
+    return s, s + len(stripped)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -114,19 +116,31 @@ def segment(text: str, link_ends: Sequence[int] = ()) -> list[Segment]:
     ends a sentence even without punctuation.
     """
     segments: list[Segment] = []
-    ends = sorted(link_ends)
+    cuts = _cuts(text, link_ends)
+    k = 0
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
-        lines = [(m.start(), m.end()) for m in _LINE.finditer(text, p_start, p_end)]
-        lines = [se for se in (_trimmed(text, s, e) for s, e in lines) if se[1] > se[0]]
-        multi_line = len(lines) > 1
-        for l_start, l_end in lines:
-            cuts = _sentence_cuts(text, l_start, l_end, ends)
-            bounds = [l_start, *cuts, l_end]
-            pieces = []
-            for a, b in zip(bounds, bounds[1:], strict=False):
-                s, e = _trimmed(text, a, b)
-                if e > s:
-                    pieces.extend(_split_long(s, e, text))
-            kind = "line" if multi_line else ("paragraph" if len(pieces) == 1 else "sentence")
-            segments.extend(Segment(s, e, p_index, kind) for s, e in pieces)
+        while k < len(cuts) and cuts[k] <= p_start:
+            k += 1
+        inner = []
+        while k < len(cuts) and cuts[k] < p_end:
+            inner.append(cuts[k])
+            k += 1
+        multi_line = text.find("\n", p_start, p_end) != -1
+        pieces: list[tuple[int, int]] = []
+        for a, b in zip([p_start, *inner], [*inner, p_end], strict=True):
+            piece = text[a:b]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            s = a + (len(piece) - len(piece.lstrip()))
+            e = s + len(stripped)
+            if e - s > MAX_SEGMENT_CHARS:
+                pieces.extend(_split_long(s, e, text))
+            else:
+                pieces.append((s, e))
+        if multi_line:
+            kind = "line"
+        else:
+            kind = "paragraph" if len(pieces) == 1 else "sentence"
+        segments.extend(Segment(s, e, p_index, kind) for s, e in pieces)
     return segments

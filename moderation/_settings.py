@@ -1,7 +1,8 @@
 """The one settings object. Constructor arguments win; environment variables only supply defaults.
 
 Environment: ``MODERATION_MODEL_DIR`` (model directory), ``MODERATION_SPAN_THRESHOLD``,
-``MODERATION_DOCUMENT_THRESHOLD`` (override the thresholds recorded with the models),
+``MODERATION_DOCUMENT_THRESHOLD``, ``MODERATION_EXTEND_THRESHOLD`` (override the thresholds recorded with
+the models),
 ``MODERATION_BATCH_SIZE``.
 """
 
@@ -52,6 +53,8 @@ class Settings:
             recorded with the models.
         document_threshold: the article gate: no span is reported unless some segment reaches it;
             ``None`` = the recorded value.
+        extend_threshold: a neighbour (same paragraph) of a flagged segment joins the span at this
+            probability; ``None`` = the recorded value.
         batch_size: documents per model call in ``scan_many``.
     """
 
@@ -60,10 +63,11 @@ class Settings:
     document_threshold: float | None = field(
         default_factory=lambda: _env_float("MODERATION_DOCUMENT_THRESHOLD")
     )
+    extend_threshold: float | None = field(default_factory=lambda: _env_float("MODERATION_EXTEND_THRESHOLD"))
     batch_size: int = field(default_factory=lambda: _env_int("MODERATION_BATCH_SIZE", 64))
 
     def __post_init__(self) -> None:
-        for name in ("span_threshold", "document_threshold"):
+        for name in ("span_threshold", "document_threshold", "extend_threshold"):
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ConfigurationError(f"{name}={value} must be between 0 and 1")

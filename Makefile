@@ -1,0 +1,42 @@
+# Two commands on a fresh clone:  make demo  (scan the embedded example)  and  make test  (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DATA   ?= ../shared/data
+BENCH  ?= $(DATA)/bench/dev.jsonl
+
+.PHONY: demo test check model eval bench venv clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv  ## scan the embedded example article and explain the verdict (no network, no server)
+	$(BIN)/moderation demo
+
+test: venv  ## the whole test suite (data tests skip without ../shared/data)
+	$(BIN)/python -m pytest -q
+
+check: venv  ## lint, format check and types
+	$(BIN)/ruff check moderation classifiers api tests
+	$(BIN)/ruff format --check moderation classifiers api tests
+	$(BIN)/mypy moderation classifiers api
+
+model: venv  ## rebuild the shipped models from ../shared/data and record the benchmark in the sidecar
+	$(BIN)/moderation train --data $(DATA) --out classifiers/models
+	$(BIN)/python -m moderation.bench record --bench $(BENCH) --model-dir classifiers/models
+
+eval: venv  ## the benchmark metrics
+	$(BIN)/moderation eval $(BENCH)
+
+bench: venv  ## speed, load time, memory and a profile, on one core
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench speed --bench $(BENCH)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,348 @@
+"""Vectorized feature hashing for a whole batch of texts, in numpy.
+
+Why not scikit-learn's ``HashingVectorizer``: its analyzer runs in Python per text and per n-gram, which
+made feature extraction most of the engine's time, and importing scikit-learn costs a second at every
+start. Here a batch is joined into one string, folded once (lower case, every digit ``0``), turned into a
+code-point array, and every token and character n-gram is hashed at once with a polynomial hash computed
+from prefix sums (uint64 arithmetic wraps, so results are identical on every platform), then mixed with the
+splitmix64 finalizer and reduced to ``n_features`` buckets. No vocabulary, so no data strings are stored.
+
+From the same pass come the per-text counts the models also use: function words per language, spam
+cue words, case, digits and punctuation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+_SEP = "\x00"
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_TABLE_SIZE = 0x3000  # code points at or above this count as word characters (CJK, etc.)
+_B = np.uint64(0x100000001B3)
+_B_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SYMBOLS = "!?$£€@"
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, np.ndarray]:
+    chars = [chr(c) for c in range(_TABLE_SIZE + 1)]
+    word = np.array([c.isalnum() or c == "_" for c in chars])
+    word[_TABLE_SIZE] = True
+    alpha = np.array([c.isalpha() for c in chars])
+    alpha[_TABLE_SIZE] = True
+    upper = np.array([c.isupper() for c in chars])
+    lower = np.array([c.islower() for c in chars])
+    digit = np.array([c.isdigit() for c in chars])
+    symbol = np.zeros(_TABLE_SIZE + 1, dtype=bool)
+    symbol[[ord(c) for c in _SYMBOLS]] = True
+    quote = np.zeros(_TABLE_SIZE + 1, dtype=bool)
+    quote[[ord(c) for c in "\"“”„«»"]] = True
+    final = np.zeros(_TABLE_SIZE + 1, dtype=bool)
+    final[[ord(c) for c in ".!?\"”’)»:"]] = True
+    return {"word": word, "alpha": alpha, "upper": upper, "lower": lower, "digit": digit, "symbol": symbol,
+            "quote": quote, "final": final}
+
+
+def _mix(h: np.ndarray, salt: int) -> np.ndarray:
+    """splitmix64 finalizer: spreads polynomial hashes evenly over the buckets."""
+    with np.errstate(over="ignore"):
+        z = h + np.uint64(salt)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+class _Poly:
+    """Polynomial hashes of arbitrary substrings of one code array, from prefix sums."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        n = len(codes)
+        with np.errstate(over="ignore"):
+            self.pow = np.empty(n + 1, dtype=np.uint64)
+            self.pow[0] = 1
+            np.cumprod(np.full(n, _B, dtype=np.uint64), out=self.pow[1:])
+            inv = np.empty(n + 1, dtype=np.uint64)
+            inv[0] = 1
+            np.cumprod(np.full(n, _B_INV, dtype=np.uint64), out=inv[1:])
+            self.prefix = np.zeros(n + 1, dtype=np.uint64)
+            np.cumsum((codes + np.uint64(1)) * inv[:n], out=self.prefix[1:])
+
+    def __call__(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return (self.prefix[end] - self.prefix[start]) * self.pow[end - 1]
+
+
+def hash_strings(words: Iterable[str]) -> np.ndarray:
+    """Token hashes (``Tokens.hash``, before bucketing) of ``words``, folded as the featurizer folds."""
+    out = []
+    for w in words:
+        codes = _codes(w.lower().translate(_DIGITS))
+        out.append(_Poly(codes)(np.array([0]), np.array([len(codes)]))[0])
+    return np.array(out, dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """A batch joined into one folded code array, with per-text boundaries."""
+
+    codes: np.ndarray  # folded
+    raw: np.ndarray  # not folded (for case counts); same length as ``codes``
+    starts: np.ndarray  # start offset of each text in the joined array
+    ends: np.ndarray
+    seg_of: np.ndarray  # text index of each position (separators belong to the previous text)
+
+
+def _join(texts: Sequence[str]) -> _Joined:
+    clean = [t.replace(_SEP, " ") for t in texts]
+    # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
+    folded = [t.lower() for t in clean]
+    folded = [f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t) for f, t in zip(folded, clean,
+                                                                                               strict=True)]
+    raw = _codes(_SEP.join(clean))
+    codes = _codes(_SEP.join(folded))
+    codes[(codes >= 48) & (codes <= 57)] = 48  # every digit folds to "0"
+    lengths = np.array([len(t) for t in clean], dtype=np.int64)
+    starts = np.zeros(len(clean), dtype=np.int64)
+    if len(clean) > 1:
+        starts[1:] = np.cumsum(lengths[:-1] + 1)
+    ends = starts + lengths
+    seg_of = np.repeat(np.arange(len(clean)), lengths + 1)[: len(codes)]
+    return _Joined(codes, raw, starts, ends, seg_of)
+
+
+def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
+    """Count matrix from (row, bucket) pairs, rows L2-normalized, float32."""
+    m = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols.astype(np.int64))), shape=(n_rows, n_features)
+    )
+    m.sum_duplicates()
+    counts = np.diff(m.indptr)
+    sq = np.bincount(np.repeat(np.arange(n_rows), counts), weights=m.data**2, minlength=n_rows)
+    norms = np.sqrt(sq).astype(np.float32)
+    norms[norms == 0] = 1.0
+    m.data /= np.repeat(norms, counts)
+    return m
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Tokens of a batch: the text each belongs to and its unigram hash (before bucketing)."""
+
+    row: np.ndarray
+    hash: np.ndarray
+
+
+def tokenize(j: _Joined) -> Tokens:
+    """Word tokens (runs of letters/digits/_) and single-symbol tokens, in text order."""
+    t = _tables()
+    idx = np.minimum(j.codes, _TABLE_SIZE).astype(np.int64)
+    is_word = t["word"][idx]
+    is_sym = t["symbol"][idx]
+    n = len(idx)
+    prev = np.r_[False, is_word[:-1]] if n else is_word
+    nxt = np.r_[is_word[1:], False] if n else is_word
+    w_start = np.flatnonzero(is_word & ~prev)
+    w_end = np.flatnonzero(is_word & ~nxt) + 1
+    s_start = np.flatnonzero(is_sym)
+    starts = np.concatenate([w_start, s_start])
+    ends = np.concatenate([w_end, s_start + 1])
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    poly = _Poly(j.codes)
+    h = poly(starts, ends) if len(starts) else np.zeros(0, dtype=np.uint64)
+    return Tokens(j.seg_of[starts] if len(starts) else np.zeros(0, dtype=np.int64), h)
+
+
+def word_matrix(tokens: Tokens, n_rows: int, n_features: int) -> sp.csr_matrix:
+    """Hashed word unigrams + bigrams, rows L2-normalized."""
+    mask = np.uint64(n_features - 1)
+    uni = _mix(tokens.hash, 1) & mask
+    same = tokens.row[1:] == tokens.row[:-1] if len(tokens.row) else np.zeros(0, dtype=bool)
+    with np.errstate(over="ignore"):
+        bi_h = tokens.hash[:-1][same] * _GOLDEN + tokens.hash[1:][same]
+    bi = _mix(bi_h, 2) & mask
+    rows = np.concatenate([tokens.row, tokens.row[:-1][same]])
+    cols = np.concatenate([uni, bi])
+    return _rows_to_csr(rows, cols, n_rows, n_features)
+
+
+def char_matrix(texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)) -> sp.csr_matrix:
+    """Hashed character n-grams (within each text, spaces included), rows L2-normalized."""
+    j = _join(texts)
+    poly = _Poly(j.codes)
+    mask = np.uint64(n_features - 1)
+    n = len(j.codes)
+    pos = np.arange(n, dtype=np.int64)
+    end_of = j.ends[j.seg_of] if n else np.zeros(0, dtype=np.int64)
+    rows_l, cols_l = [], []
+    for k in range(ngram_range[0], ngram_range[1] + 1):
+        p = pos[pos + k <= end_of]  # separators and text ends cannot start an n-gram of length k
+        rows_l.append(j.seg_of[p])
+        cols_l.append(_mix(poly(p, p + k), 100 + k) & mask)
+    rows = np.concatenate(rows_l) if rows_l else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols_l) if cols_l else np.zeros(0, dtype=np.uint64)
+    return _rows_to_csr(rows, cols, len(texts), n_features)
+
+
+# -- word lists used as counted signals (hashed once, compared as integers) ---------------------------------
+
+STOPWORDS: dict[str, str] = {
+    "en": "the and of to in is that for it was on with as are at be by this have from or an not but they his "
+          "her has were which their will would been said",
+    "de": "der die das und ist nicht ein eine zu den mit von im auf für sich dem des auch es als wird sind "
+          "wurde noch nach bei aus wie oder aber",
+    "pt": "o a os as de do da dos das que e em um uma para com não por se na no mais como foi ao pela pelo "
+          "ser está também seu sua",
+    "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena ada oleh sudah bisa "
+          "atau kami mereka saat kata tersebut",
+    "es": "el la los las y en que del se por con para una es lo como más pero sus le ya",
+    "fr": "le la les et des du un une est pour que qui dans pas sur au avec ce il sont par",
+}
+LANGUAGES: tuple[str, ...] = tuple(STOPWORDS)
+
+_CTA = (
+    "click signup join subscribe sub call txt text reply claim win won winner free earn register visit "
+    "download buy order contact whatsapp wa dm apply bonus offer discount cheap daftar hubungi gratis klik "
+    "ganhe cadastre cadastro acesse jetzt kostenlos gewinnen sichern anmelden inscreva compre promo"
+)
+_YOU = "you your u ur yours você voce vc kamu anda du dein deine euch"
+_REPORTING = (
+    "said says told according reported announced added sagte sagt berichtet laut disse afirmou segundo "
+    "kata ujar ungkap jelas menurut katanya"
+)
+
+TEXT_FEATURES: tuple[str, ...] = (
+    "log_length",
+    "upper_ratio",
+    "digit_ratio",
+    "exclamations",
+    "phone_number",
+    "money_amount",
+    "email",
+    "starts_lower",
+    "no_final_punct",
+    "cta_words",
+    "second_person",
+    "reporting_verb",
+    "quotes",
+)
+
+
+_CURRENCY = np.array([ord(c) for c in "$£€¥₹"], dtype=np.uint64)
+_PHONE_GAP = np.array([ord(c) for c in " .-/"], dtype=np.uint64)
+
+
+def _shifted(a: np.ndarray, k: int, fill: object) -> np.ndarray:
+    """``a`` moved ``k`` places to the left (``out[i] = a[i + k]``), padded with ``fill``."""
+    out = np.full(len(a), fill, dtype=a.dtype)
+    if k < len(a):
+        out[: len(a) - k] = a[k:]
+    return out
+
+
+def _phone_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
+    """Start positions of runs of >= 7 digits separated by at most one space, dot, dash or slash."""
+    pos = np.flatnonzero(digit)
+    if len(pos) < 7:
+        return np.zeros(0, dtype=np.int64)
+    gap = np.diff(pos)
+    joined = (gap == 1) | ((gap == 2) & np.isin(raw[pos[:-1] + 1], _PHONE_GAP))
+    breaks = np.flatnonzero(~joined) + 1
+    starts = np.r_[0, breaks]
+    sizes = np.diff(np.r_[starts, len(pos)])
+    return np.asarray(pos[starts[sizes >= 7]])
+
+
+def _money_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
+    """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot."""
+    sign = np.isin(raw, _CURRENCY) | ((raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p")))
+    near = _shifted(digit, 1, False) | _shifted(digit, 2, False) | _shifted(digit, 3, False)
+    return np.flatnonzero(sign & near)
+
+
+def _email_positions(raw: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """Positions of an "@" between word characters (name@host), not a handle like " @name"."""
+    at = raw == ord("@")
+    return np.flatnonzero(at & _shifted(word, 1, False) & np.r_[False, word[:-1]])
+
+
+@lru_cache(maxsize=1)
+def _word_sets() -> dict[str, np.ndarray]:
+    sets = {lang: np.unique(hash_strings(ws.split())) for lang, ws in STOPWORDS.items()}
+    sets["_cta"] = np.unique(hash_strings(_CTA.split()))
+    sets["_you"] = np.unique(hash_strings(_YOU.split()))
+    sets["_reporting"] = np.unique(hash_strings(_REPORTING.split()))
+    return sets
+
+
+def _count(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    return np.bincount(rows, minlength=n_rows).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class TextBatch:
+    """Features of a batch of texts.
+
+    Attributes:
+        words: hashed word unigrams+bigrams, rows L2-normalized.
+        dense: the ``TEXT_FEATURES`` columns, each about 0..1.
+        lang_votes: function-word counts per language (``LANGUAGES`` order).
+    """
+
+    words: sp.csr_matrix
+    dense: np.ndarray
+    lang_votes: np.ndarray
+
+
+def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
+    """Word features, text signals and language votes for a batch, in one pass."""
+    n_rows = len(texts)
+    j = _join(texts)
+    tokens = tokenize(j)
+    words = word_matrix(tokens, n_rows, n_features)
+    sets = _word_sets()
+    raw_h = tokens.hash
+    votes = np.zeros((n_rows, len(LANGUAGES)), dtype=np.float32)
+    for k, lang in enumerate(LANGUAGES):
+        votes[:, k] = _count(tokens.row[np.isin(raw_h, sets[lang])], n_rows)
+
+    t = _tables()
+    raw_idx = np.minimum(j.raw, _TABLE_SIZE).astype(np.int64)
+    lengths = (j.ends - j.starts).astype(np.float32)
+    safe = np.maximum(lengths, 1)
+
+    def per_text(flags: np.ndarray) -> np.ndarray:
+        return _count(j.seg_of[np.flatnonzero(flags)], n_rows)
+
+    letters = np.maximum(per_text(t["alpha"][raw_idx]), 1)
+    dense = np.zeros((n_rows, len(TEXT_FEATURES)), dtype=np.float32)
+    dense[:, 0] = np.minimum(np.log1p(lengths) / 8.0, 1.5)
+    dense[:, 1] = per_text(t["upper"][raw_idx]) / letters
+    digit = t["digit"][raw_idx]
+    word = t["word"][raw_idx]
+    dense[:, 2] = per_text(digit) / safe
+    dense[:, 3] = np.minimum(per_text(j.raw == ord("!")), 4) / 4.0
+    for col, hits in ((4, _phone_positions(j.raw, digit)), (5, _money_positions(j.raw, digit)),
+                      (6, _email_positions(j.raw, word))):
+        dense[:, col] = np.minimum(_count(j.seg_of[hits], n_rows), 1)
+    nonempty = lengths > 0
+    first = np.where(nonempty, j.starts, 0)
+    last = np.where(nonempty, j.ends - 1, 0)
+    if len(raw_idx):
+        dense[:, 7] = t["lower"][raw_idx[first]] & nonempty
+        dense[:, 8] = ~t["final"][raw_idx[last]] & nonempty
+    dense[:, 9] = np.minimum(_count(tokens.row[np.isin(raw_h, sets["_cta"])], n_rows), 4) / 4.0
+    dense[:, 10] = np.minimum(_count(tokens.row[np.isin(raw_h, sets["_you"])], n_rows), 3) / 3.0
+    dense[:, 11] = np.minimum(_count(tokens.row[np.isin(raw_h, sets["_reporting"])], n_rows), 1)
+    dense[:, 12] = np.minimum(per_text(t["quote"][raw_idx]), 1)
+    return TextBatch(words, dense, votes)

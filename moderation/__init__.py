@@ -1,0 +1,46 @@
+"""Find spam injected into scraped news text, say why, and return the cleaned text.
+
+>>> from moderation import Scanner                                   # doctest: +SKIP
+>>> result = Scanner.default().scan(article_text)                    # doctest: +SKIP
+>>> result.verdict, [s.text for s in result.spans], result.cleaned_text  # doctest: +SKIP
+
+Exceptions::
+
+    ModerationError
+    ├── InputError
+    └── ConfigurationError
+    (model files: classifiers.ArtifactError)
+"""
+
+from __future__ import annotations
+
+from ._cleaning import cut_spans
+from ._errors import ConfigurationError, InputError, ModerationError
+from ._links import FoundLink, find_links
+from ._normalize import NormalizedText, normalize
+from ._scanner import Document, Scanner
+from ._segment import segment
+from ._settings import Settings
+from ._types import Link, ScanResult, Segment, Span
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigurationError",
+    "Document",
+    "FoundLink",
+    "InputError",
+    "Link",
+    "ModerationError",
+    "NormalizedText",
+    "ScanResult",
+    "Scanner",
+    "Segment",
+    "Settings",
+    "Span",
+    "__version__",
+    "cut_spans",
+    "find_links",
+    "normalize",
+    "segment",
+]

@@ -1,0 +1,167 @@
+"""Benchmarks: ``python -m moderation.bench speed`` (run by ``make bench``) and ``record`` (``make model``).
+
+``speed`` measures, on the benchmark's articles and one core:
+- cold start: a fresh process importing the package and loading the models;
+- throughput: documents per second through ``Scanner.scan_many`` (after one warm-up pass);
+- peak memory (max RSS) of the scanning process;
+- a profile: where the time goes, by pipeline step.
+
+``record`` evaluates the benchmark and writes the scores into the model sidecar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# pipeline step -> the (file, function) pairs whose cumulative time it is
+STEPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "normalize": (("moderation/_normalize.py", "normalize"),),
+    "links + reputation": (("moderation/_links.py", "find_links"), ("moderation/_reputation.py", "assess")),
+    "segmentation": (("moderation/_segment.py", "segment"),),
+    "word features + text signals": (("classifiers/_hashing.py", "featurize_texts"),),
+    "char features (stage B)": (("classifiers/_hashing.py", "char_matrix"),),
+    "context features": (("classifiers/_context_model.py", "context_features"),),
+    "context trees": (("classifiers/_context_model.py", "decision_function"),),
+    "decision, reasons, cleaned text": (("moderation/_scanner.py", "_decide"),),
+}
+
+
+def _rows(bench: Path) -> list[dict]:
+    return [json.loads(x) for x in bench.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def cold_start(model_dir: str | None) -> float:
+    """Seconds for a fresh interpreter to import the package and load the models."""
+    code = (
+        "import time; t = time.perf_counter(); from moderation import Scanner, Settings; from pathlib import Path;"
+        f"Scanner.default(Settings(model_dir={model_dir!r} and Path({model_dir!r})));"
+        "print(time.perf_counter() - t)"
+    )
+    best = min(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(3)
+    )
+    return best
+
+
+def _profile(scanner, docs) -> list[tuple[str, float]]:
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    list(scanner.scan_many(docs))
+    prof.disable()
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    total = sum(tt for (_, _, tt, _, _) in stats.values()) or 1e-9
+    out = []
+    for step, targets in STEPS.items():
+        cum = sum(
+            ct
+            for (file, _, func), (_, _, _, ct, _) in stats.items()
+            if any(file.endswith(path) and func == name for path, name in targets)
+        )
+        out.append((step, cum / total))
+    return out
+
+
+def speed(args: argparse.Namespace) -> int:
+    from moderation import Scanner, Settings
+
+    rows = _rows(Path(args.bench))
+    docs = [{"text": r["text"], "id": r.get("id")} for r in rows]
+    chars = sum(len(d["text"]) for d in docs) / max(len(docs), 1)
+    start = cold_start(args.model_dir)
+    settings = Settings(model_dir=Path(args.model_dir)) if args.model_dir else Settings()
+    t = time.perf_counter()
+    scanner = Scanner.default(settings)
+    warm_load = time.perf_counter() - t
+    list(scanner.scan_many(docs[:200]))
+    runs = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        list(scanner.scan_many(docs))
+        runs.append(time.perf_counter() - t)
+    best = min(runs)
+    one = []
+    for d in docs[:200]:
+        t = time.perf_counter()
+        scanner.scan(d["text"])
+        one.append(time.perf_counter() - t)
+    one.sort()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = {
+        "documents": len(docs),
+        "mean_chars": round(chars),
+        "docs_per_second": round(len(docs) / best, 1),
+        "single_scan_ms_p50": round(1000 * one[len(one) // 2], 2),
+        "single_scan_ms_p99": round(1000 * one[int(len(one) * 0.99) - 1], 2),
+        "cold_start_seconds": round(start, 3),
+        "model_load_seconds_in_process": round(warm_load, 3),
+        "peak_rss_mb": round(rss_mb, 1),
+        "profile_share": {k: round(v, 3) for k, v in _profile(scanner, docs)},
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{report['documents']} documents, {report['mean_chars']} characters on average, one core")
+        print(f"throughput        {report['docs_per_second']} documents/s (batched scan_many, best of {args.repeat})")
+        print(f"single scan       p50 {report['single_scan_ms_p50']} ms, p99 {report['single_scan_ms_p99']} ms")
+        print(f"cold start        {report['cold_start_seconds']} s (fresh process: import + load models)")
+        print(f"peak memory       {report['peak_rss_mb']} MB RSS")
+        print("where the time goes (share of scan_many time, from cProfile):")
+        for step, share in report["profile_share"].items():
+            print(f"  {step:<34} {100 * share:5.1f} %")
+    return 0
+
+
+def record(args: argparse.Namespace) -> int:
+    from classifiers import load_bundle, write_manifest
+    from moderation import Scanner
+
+    from ._evaluate import Report, score_document
+
+    model_dir = Path(args.model_dir)
+    bundle = load_bundle(model_dir)
+    scanner = Scanner(bundle)
+    rows = _rows(Path(args.bench))
+    report = Report()
+    t = time.perf_counter()
+    results = list(scanner.scan_many({"text": r["text"], "id": r["id"]} for r in rows))
+    report.seconds = time.perf_counter() - t
+    for row, res in zip(rows, results, strict=True):
+        report.add(row["lang"], score_document(row["text"], [(s["start"], s["end"]) for s in row["spans"]],
+                                               [(s.start, s.end) for s in res.spans], res.cleaned_text,
+                                               row["clean_text"]))
+    manifest = dict(bundle.manifest)
+    manifest["benchmark"] = {"file": "bench/dev.jsonl", **report.to_dict()}
+    write_manifest(model_dir, manifest)
+    print(report.table())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m moderation.bench", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("speed", help="throughput, cold start, memory and a profile")
+    p.add_argument("--bench", required=True, help="benchmark JSONL (its articles are the workload)")
+    p.add_argument("--model-dir", default=None, help="models to use (default: the shipped ones)")
+    p.add_argument("--repeat", type=int, default=3, help="timed passes; the best counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=speed)
+    p = sub.add_parser("record", help="evaluate the benchmark and store the scores in the model sidecar")
+    p.add_argument("--bench", required=True, help="benchmark JSONL")
+    p.add_argument("--model-dir", required=True, help="model directory whose sidecar gets the scores")
+    p.set_defaults(func=record)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""The ``moderation`` command: a thin layer over the library.
+
+Library errors become messages and exit codes here and only here:
+
+- 0: every document was scanned;
+- 2: usage error (bad arguments, unreadable input file);
+- 3: some records were rejected (each has an error record in the output);
+- 1: the models could not be loaded (the message says how to fix it) or another failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+from ._errors import ModerationError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Raised inside command handlers for problems the user can fix by changing the command."""
+
+
+def _scanner(args: argparse.Namespace) -> Any:
+    from ._scanner import Scanner
+    from ._settings import Settings
+
+    settings = Settings(model_dir=Path(args.model_dir)) if getattr(args, "model_dir", None) else Settings()
+    return Scanner.default(settings)
+
+
+def _open_input(path: str, stack: ExitStack) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the ExitStack
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _open_output(path: str | None, stack: ExitStack) -> IO[str]:
+    if path in (None, "-"):
+        return sys.stdout
+    try:
+        return stack.enter_context(open(path, "w", encoding="utf-8", newline="\n"))  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Scan documents and print one JSON result per document."""
+    from ._jsonl import Rejected, dumps, read_jsonl, read_plain
+    from ._scanner import Document
+
+    with ExitStack() as stack:
+        stream = _open_input(args.input, stack)
+        out = _open_output(args.output, stack)
+        scanner = _scanner(args)
+        jsonl = args.jsonl or args.input.endswith(".jsonl")
+        items: Iterator[Document | Rejected]
+        if jsonl:
+            items = read_jsonl(stream)
+        else:
+            items = iter([read_plain(stream.read(), "-" if args.input == "-" else args.input)])
+        rejected = 0
+        batch: list[Document | Rejected] = []
+
+        def flush() -> None:
+            docs = [b for b in batch if isinstance(b, Document)]
+            results = iter(scanner.scan_many(docs, batch_size=max(len(docs), 1)))
+            for b in batch:
+                record = b.to_dict() if isinstance(b, Rejected) else next(results).to_dict()
+                out.write(dumps(record) + "\n")
+            batch.clear()
+
+        for item in items:
+            if isinstance(item, Rejected):
+                rejected += 1
+                print(f"moderation: rejected {item.to_dict()['error']}", file=sys.stderr)
+            batch.append(item)
+            if len(batch) >= args.batch_size:
+                flush()
+        flush()
+        out.flush()
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Scan a benchmark file and print the metrics."""
+    import json
+
+    from ._evaluate import Report, score_document
+    from ._jsonl import Rejected, read_jsonl
+
+    with ExitStack() as stack:
+        stream = _open_input(args.bench, stack)
+        rows: list[dict[str, Any]] = []
+        import json as _json
+
+        for n, raw in enumerate(stream, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = _json.loads(raw)
+                if not isinstance(row.get("text"), str) or not isinstance(row.get("spans"), list):
+                    raise ValueError("needs 'text' and 'spans'")
+            except (ValueError, AttributeError) as exc:
+                raise UsageError(f"{args.bench} line {n} is not a benchmark record: {exc}") from None
+            rows.append(row)
+            if args.limit and len(rows) >= args.limit:
+                break
+    del read_jsonl, Rejected
+    scanner = _scanner(args)
+    docs = [{"text": r["text"], "id": r.get("id", i), "lang": r.get("lang")} for i, r in enumerate(rows)]
+    start = time.perf_counter()
+    results = list(scanner.scan_many(docs))
+    seconds = time.perf_counter() - start
+    report = Report(seconds=seconds)
+    errors = []
+    for row, res in zip(rows, results, strict=True):
+        gold = [(s["start"], s["end"]) for s in row["spans"]]
+        pred = [(s.start, s.end) for s in res.spans]
+        report.add(row.get("lang", "?"), score_document(row["text"], gold, pred, res.cleaned_text,
+                                                        row.get("clean_text", row["text"])))
+        if args.errors and (bool(gold) != bool(pred) or gold != pred):
+            errors.append({"id": row.get("id"), "gold": [row["text"][s:e] for s, e in gold],
+                           "pred": [s.text for s in res.spans]})
+    if args.errors:
+        with open(args.errors, "w", encoding="utf-8") as f:
+            for e in errors:
+                f.write(json.dumps(e, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps({"model_version": scanner.model_version, **report.to_dict()}, indent=2))
+    else:
+        print(f"model {scanner.model_version}")
+        print(report.table())
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Rebuild the models from the shared data."""
+    import logging
+
+    from ._training import train
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    data = Path(args.data)
+    if not (data / "news").is_dir():
+        raise UsageError(f"{data} does not look like the data pack (no news/ folder)")
+    manifest = train(data, Path(args.out), seed=args.seed)
+    print(f"wrote {args.out} ({manifest['model_version']}), thresholds {manifest['thresholds']}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Scan the embedded example article and explain the verdict."""
+    text = resources.files("moderation").joinpath("resources/example-article.txt").read_text(encoding="utf-8")
+    if args.input:
+        try:
+            text = Path(args.input).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {args.input}: {exc}") from None
+    start = time.perf_counter()
+    scanner = _scanner(args)
+    loaded = time.perf_counter()
+    result = scanner.scan(text)
+    done = time.perf_counter()
+    print(f"verdict: {result.verdict}  score: {result.score:.3f}  model: {result.model_version}")
+    print(f"(models loaded in {loaded - start:.2f} s, scanned in {1000 * (done - loaded):.1f} ms)")
+    for span in result.spans:
+        print(f"\nspam span [{span.start}:{span.end}] score {span.score:.3f}:\n  {span.text!r}")
+        for reason in span.reasons:
+            print(f"  - {reason}")
+    print(f"\nlinks found: {len(result.links)}")
+    for link in result.links:
+        print(f"  {link.domain:<28} {link.verdict:<10} {link.score:.2f}  {'; '.join(link.reasons)}")
+    print(f"\ncleaned text ({len(text) - len(result.cleaned_text)} characters removed):\n")
+    print(result.cleaned_text)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="moderation", description="Find spam injected into scraped news text, explain it, remove it."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("scan", help="scan documents; one JSON result per line",
+                       description="Scan a plain-text document or a JSONL file of documents.")
+    p.add_argument("input", nargs="?", default="-", metavar="INPUT",
+                   help="a path, or - for stdin (default); .jsonl files hold one {\"text\": ...} per line")
+    p.add_argument("-o", "--output", help="write results here instead of stdout")
+    p.add_argument("--jsonl", action="store_true", help="read INPUT as JSONL whatever its name")
+    p.add_argument("--batch-size", type=int, default=64, help="documents per model call (default 64)")
+    p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("eval", help="measure the engine on a benchmark file",
+                       description="Scan a benchmark (bench/dev.jsonl format) and print the metrics.")
+    p.add_argument("bench", metavar="BENCH.jsonl", help="benchmark file")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--limit", type=int, default=0, help="only the first N documents")
+    p.add_argument("--errors", metavar="FILE", help="write the documents the engine got wrong to FILE")
+    p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train", help="rebuild the models from the data pack",
+                       description="Rebuild the models from ../shared/data (train split only).")
+    p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
+    p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "classifiers" / "models"),
+                   help="where to write the model files and sidecar")
+    p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("demo", help="scan the embedded example article and explain the result",
+                       description="Scan the example article shipped with the package (or INPUT).")
+    p.add_argument("input", nargs="?", help="a plain-text article instead of the embedded example")
+    p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "batch_size", 1) < 1:
+        parser.error("--batch-size must be at least 1")
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"moderation: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ModerationError as exc:
+        print(f"moderation: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:
+        from classifiers import ClassifierError
+
+        if isinstance(exc, ClassifierError):
+            print(f"moderation: error: {exc}", file=sys.stderr)
+            return EXIT_FAILURE
+        raise
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Shared fixtures. Tests that need ``../shared/data`` skip with a reason when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+needs_data = pytest.mark.skipif(
+    not (DATA_DIR / "bench" / "dev.jsonl").is_file(),
+    reason=f"needs the data pack at {DATA_DIR} (present in CI, absent in a bare clone)",
+)
+
+
+@pytest.fixture(scope="session")
+def scanner():
+    from moderation import Scanner
+
+    return Scanner.default()
+
+
+@pytest.fixture(scope="session")
+def example_article() -> str:
+    from importlib import resources
+
+    return resources.files("moderation").joinpath("resources/example-article.txt").read_text(encoding="utf-8")

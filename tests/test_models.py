@@ -1,0 +1,48 @@
+"""The learned models: exported trees agree with scikit-learn, the cascade learns, arrays round-trip."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers import CONTEXT_FEATURES, ContextModel, SegmentModel, char_matrix, featurize_texts
+
+
+def test_exported_trees_predict_like_scikit_learn():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, len(CONTEXT_FEATURES)))
+    y = (x[:, 0] + 0.5 * x[:, 3] * x[:, 9] + rng.normal(scale=0.5, size=2000) > 0).astype(int)
+    ours = ContextModel(max_iter=40, min_evidence=0.0).fit(x, y)
+    ref = HistGradientBoostingClassifier(max_iter=40, learning_rate=0.1, max_leaf_nodes=31, max_depth=7,
+                                         l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y)
+    np.testing.assert_allclose(ours.decision_function(x), ref.decision_function(x), rtol=1e-6, atol=1e-6)
+    back = ContextModel.from_arrays(ours.get_params(), ours.to_arrays())
+    np.testing.assert_allclose(back.decision_function(x), ours.decision_function(x))
+
+
+def test_segment_model_learns_and_round_trips():
+    spam = [f"Win a free prize now, claim at prize{i}.top/claim" for i in range(30)]
+    ham = [f"The council met on day {i} to discuss the new budget for schools." for i in range(30)]
+    texts = spam + ham
+    y = np.array([1] * 30 + [0] * 30)
+    model = SegmentModel(n_features=2**12).fit(texts, np.zeros((60, 0)), y)
+    scores = model.score(["Claim your free prize now at win.top", "The council discussed schools."],
+                         np.zeros((2, 0)))
+    assert scores.score[0] > 0.5 > scores.score[1]
+    back = SegmentModel.from_arrays(model.get_params(), model.to_arrays())
+    again = back.score(["Claim your free prize now at win.top"], np.zeros((1, 0)))
+    assert again.score[0] == pytest.approx(scores.score[0])
+
+
+def test_hashing_is_deterministic_and_normalized():
+    texts = ["Call 0800 123 4567 now!", "", "Grüße aus Wien", "\ud800 odd"]
+    a = featurize_texts(texts, 2**16)
+    b = featurize_texts(list(texts), 2**16)
+    assert (a.words != b.words).nnz == 0
+    norms = np.sqrt(np.asarray(a.words.multiply(a.words).sum(axis=1)).ravel())
+    assert norms[0] == pytest.approx(1.0, abs=1e-5) and norms[1] == 0.0
+    assert a.dense[0, 4] == 1.0  # phone number
+    c = char_matrix(texts, 2**16)
+    assert c.shape == (4, 2**16)

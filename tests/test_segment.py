@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from moderation import segment
+
+
+def texts(text, link_ends=()):
+    return [text[s.start : s.end] for s in segment(text, link_ends)]
+
+
+def test_paragraphs_lines_and_sentences():
+    text = "Title line\n\nFirst sentence here. Second one! Third?\n\nline a\nline b"
+    segs = segment(text)
+    assert [text[s.start : s.end] for s in segs] == [
+        "Title line", "First sentence here.", "Second one!", "Third?", "line a", "line b",
+    ]
+    assert [s.kind for s in segs] == ["paragraph", "sentence", "sentence", "sentence", "line", "line"]
+    assert [s.paragraph for s in segs] == [0, 1, 1, 1, 2, 2]
+
+
+def test_abbreviations_initials_and_ordinals_do_not_end_sentences():
+    assert texts("Mr. Smith met Dr. Jones in the U.S. on Monday.") == [
+        "Mr. Smith met Dr. Jones in the U.S. on Monday."
+    ]
+    assert texts("Die Sitzung am 19. Februar, z. B. im Rathaus, war kurz.") == [
+        "Die Sitzung am 19. Februar, z. B. im Rathaus, war kurz."
+    ]
+
+
+def test_a_link_followed_by_a_capital_ends_the_spam_sentence():
+    text = "Win big at lucky-spin.top/go The minister said the talks went well."
+    end = text.index(" The")
+    assert texts(text, [end]) == ["Win big at lucky-spin.top/go", "The minister said the talks went well."]
+    # but not when the sentence goes on in lower case
+    text2 = "Visit hxxp://bad[.]top for the best deals"
+    assert texts(text2, [text2.index(" for")]) == [text2]
+
+
+def test_no_paragraph_breaks_at_all():
+    text = "One sentence. Another sentence. " * 50
+    segs = segment(text)
+    assert len(segs) == 100
+
+
+def test_very_long_runs_are_cut():
+    text = "word " * 3000
+    segs = segment(text)
+    assert all(s.end - s.start <= 2000 for s in segs)
+
+
+_PIECES = st.sampled_from(list("ab .!?\n\t\u00a0Z.1") + ["https://x.top/1 ", "Mr. ", "\n\n", "z. "])
+
+
+@given(st.lists(_PIECES, max_size=120).map("".join))
+def test_segments_are_sorted_disjoint_trimmed_and_cover_every_visible_character(text):
+    segs = segment(text)
+    covered = [False] * len(text)
+    last_end = 0
+    for s in segs:
+        assert last_end <= s.start < s.end <= len(text)
+        piece = text[s.start : s.end]
+        assert piece == piece.strip() and piece
+        for i in range(s.start, s.end):
+            covered[i] = True
+        last_end = s.end
+    assert all(covered[i] or text[i].isspace() for i in range(len(text)))

@@ -87,7 +87,7 @@ def save_bundle(bundle: ModelBundle, directory: Path, extra: dict[str, Any] | No
     for k in ("segment.word_coef_a_", "segment.word_coef_b_", "segment.char_coef_b_"):
         arrays[k] = arrays[k].astype(np.float16)
     with path.open("wb") as f:
-        np.savez_compressed(f, **arrays)
+        np.savez_compressed(f, allow_pickle=False, **arrays)
     digest = sha256_file(path)
     manifest = {
         **{k: v for k, v in bundle.manifest.items() if k not in ("files", "libraries")},

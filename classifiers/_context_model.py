@@ -17,7 +17,6 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-
 KINDS: tuple[str, ...] = ("paragraph", "line", "sentence")
 
 CONTEXT_FEATURES: tuple[str, ...] = (
@@ -53,8 +52,26 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def _row_sq(m: sp.csr_matrix) -> np.ndarray:
     """Squared L2 norm of every row."""
     counts = np.diff(m.indptr)
-    return np.bincount(np.repeat(np.arange(m.shape[0]), counts), weights=m.data.astype(np.float64) ** 2,
-                       minlength=m.shape[0])
+    return np.bincount(
+        np.repeat(np.arange(m.shape[0]), counts), weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]
+    )
+
+
+def _document_products(words: sp.csr_matrix, group: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, its dot product with its document's summed vector; and each document's squared norm.
+
+    Computed from the non-zeros (sorted by document and bucket), so the cost follows the text, not the
+    size of the hash space, which keeps a single-document call cheap.
+    """
+    counts = np.diff(words.indptr)
+    row = np.repeat(np.arange(words.shape[0]), counts)
+    keys = group[row].astype(np.int64) * words.shape[1] + words.indices
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    data = words.data.astype(np.float64)
+    doc_value = np.bincount(inverse, weights=data, minlength=len(uniq))
+    dot = np.bincount(row, weights=data * doc_value[inverse], minlength=words.shape[0])
+    doc_sq = np.bincount(uniq // words.shape[1], weights=doc_value**2, minlength=n_docs)
+    return dot, doc_sq
 
 
 def context_features(
@@ -103,11 +120,8 @@ def context_features(
     doc_mean = np.add.reduceat(score, starts) / sizes
 
     # cosine similarity between a segment and the rest of its document (hashed words, L2 rows)
-    g = sp.csr_matrix((np.ones(n, dtype=np.float32), (group, np.arange(n))), shape=(len(starts), n))
-    doc_vec = (g @ words).tocsr()
-    doc_sq = _row_sq(doc_vec)
+    dot, doc_sq = _document_products(words, group, len(starts))
     self_sq = _row_sq(words)
-    dot = np.asarray((words @ doc_vec.T).toarray()[np.arange(n), group]).ravel()
     rest_sq = np.maximum(doc_sq[group] - 2 * dot + self_sq, 0.0)
     denom = np.sqrt(rest_sq * self_sq)
     sim = np.divide(dot - self_sq, denom, out=np.zeros(n), where=denom > 1e-9)
@@ -142,8 +156,6 @@ def context_features(
     out[:, 19] = np.log1p(np.repeat(sizes, sizes))
     out[:, 20] = np.log1p(lengths)
     return out
-
-
 
 
 class ContextModel:
@@ -182,9 +194,18 @@ class ContextModel:
 
     def get_params(self) -> dict[str, object]:
         """Constructor parameters (scikit-learn convention)."""
-        return {k: getattr(self, k) for k in
-                ("max_iter", "learning_rate", "max_leaf_nodes", "max_depth", "l2_regularization", "random_state",
-                 "min_evidence")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "max_iter",
+                "learning_rate",
+                "max_leaf_nodes",
+                "max_depth",
+                "l2_regularization",
+                "random_state",
+                "min_evidence",
+            )
+        }
 
     def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> ContextModel:
         """Fit on a ``context_features`` matrix and 0/1 labels, then export the trees."""

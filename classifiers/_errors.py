@@ -1,7 +1,7 @@
 """The exceptions of the ``classifiers`` package::
 
-    ClassifierError
-    └── ArtifactError     a model file is missing, altered, or built with other library versions
+ClassifierError
+└── ArtifactError     a model file is missing, altered, or built with other library versions
 """
 
 from __future__ import annotations

@@ -42,11 +42,19 @@ def _tables() -> dict[str, np.ndarray]:
     symbol = np.zeros(_TABLE_SIZE + 1, dtype=bool)
     symbol[[ord(c) for c in _SYMBOLS]] = True
     quote = np.zeros(_TABLE_SIZE + 1, dtype=bool)
-    quote[[ord(c) for c in "\"“”„«»"]] = True
+    quote[[ord(c) for c in '"“”„«»']] = True
     final = np.zeros(_TABLE_SIZE + 1, dtype=bool)
-    final[[ord(c) for c in ".!?\"”’)»:"]] = True
-    return {"word": word, "alpha": alpha, "upper": upper, "lower": lower, "digit": digit, "symbol": symbol,
-            "quote": quote, "final": final}
+    final[[ord(c) for c in '.!?"”’)»:']] = True
+    return {
+        "word": word,
+        "alpha": alpha,
+        "upper": upper,
+        "lower": lower,
+        "digit": digit,
+        "symbol": symbol,
+        "quote": quote,
+        "final": final,
+    }
 
 
 def _mix(h: np.ndarray, salt: int) -> np.ndarray:
@@ -106,8 +114,10 @@ def _join(texts: Sequence[str]) -> _Joined:
     clean = [t.replace(_SEP, " ") for t in texts]
     # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
     folded = [t.lower() for t in clean]
-    folded = [f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t) for f, t in zip(folded, clean,
-                                                                                               strict=True)]
+    folded = [
+        f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t)
+        for f, t in zip(folded, clean, strict=True)
+    ]
     raw = _codes(_SEP.join(clean))
     codes = _codes(_SEP.join(folded))
     codes[(codes >= 48) & (codes <= 57)] = 48  # every digit folds to "0"
@@ -176,7 +186,9 @@ def word_matrix(tokens: Tokens, n_rows: int, n_features: int) -> sp.csr_matrix:
     return _rows_to_csr(rows, cols, n_rows, n_features)
 
 
-def char_matrix(texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)) -> sp.csr_matrix:
+def char_matrix(
+    texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)
+) -> sp.csr_matrix:
     """Hashed character n-grams (within each text, spaces included), rows L2-normalized."""
     j = _join(texts)
     poly = _Poly(j.codes)
@@ -198,13 +210,13 @@ def char_matrix(texts: Sequence[str], n_features: int, ngram_range: tuple[int, i
 
 STOPWORDS: dict[str, str] = {
     "en": "the and of to in is that for it was on with as are at be by this have from or an not but they his "
-          "her has were which their will would been said",
+    "her has were which their will would been said",
     "de": "der die das und ist nicht ein eine zu den mit von im auf für sich dem des auch es als wird sind "
-          "wurde noch nach bei aus wie oder aber",
+    "wurde noch nach bei aus wie oder aber",
     "pt": "o a os as de do da dos das que e em um uma para com não por se na no mais como foi ao pela pelo "
-          "ser está também seu sua",
+    "ser está também seu sua",
     "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena ada oleh sudah bisa "
-          "atau kami mereka saat kata tersebut",
+    "atau kami mereka saat kata tersebut",
     "es": "el la los las y en que del se por con para una es lo como más pero sus le ya",
     "fr": "le la les et des du un une est pour que qui dans pas sur au avec ce il sont par",
 }
@@ -276,13 +288,26 @@ def _email_positions(raw: np.ndarray, word: np.ndarray) -> np.ndarray:
     return np.flatnonzero(at & _shifted(word, 1, False) & np.r_[False, word[:-1]])
 
 
+_WORD_LISTS: tuple[str, ...] = (*LANGUAGES, "_cta", "_you", "_reporting")
+
+
 @lru_cache(maxsize=1)
-def _word_sets() -> dict[str, np.ndarray]:
-    sets = {lang: np.unique(hash_strings(ws.split())) for lang, ws in STOPWORDS.items()}
-    sets["_cta"] = np.unique(hash_strings(_CTA.split()))
-    sets["_you"] = np.unique(hash_strings(_YOU.split()))
-    sets["_reporting"] = np.unique(hash_strings(_REPORTING.split()))
-    return sets
+def _word_lookup() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted hashes of every listed word and, for each, a bit per list it belongs to (``_WORD_LISTS``)."""
+    words = {**STOPWORDS, "_cta": _CTA, "_you": _YOU, "_reporting": _REPORTING}
+    bits: dict[int, int] = {}
+    for k, name in enumerate(_WORD_LISTS):
+        for h in hash_strings(words[name].split()):
+            bits[int(h)] = bits.get(int(h), 0) | (1 << k)
+    keys = np.array(sorted(bits), dtype=np.uint64)
+    return keys, np.array([bits[int(k)] for k in keys], dtype=np.int64)
+
+
+def _list_membership(hashes: np.ndarray) -> np.ndarray:
+    """For each token hash, the bitmask of the word lists it is in (0 for most tokens)."""
+    keys, masks = _word_lookup()
+    idx = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+    return np.where(keys[idx] == hashes, masks[idx], 0)
 
 
 def _count(rows: np.ndarray, n_rows: int) -> np.ndarray:
@@ -310,11 +335,14 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     j = _join(texts)
     tokens = tokenize(j)
     words = word_matrix(tokens, n_rows, n_features)
-    sets = _word_sets()
-    raw_h = tokens.hash
+    member = _list_membership(tokens.hash)
+
+    def in_list(name: str) -> np.ndarray:
+        return _count(tokens.row[(member >> _WORD_LISTS.index(name)) & 1 == 1], n_rows)
+
     votes = np.zeros((n_rows, len(LANGUAGES)), dtype=np.float32)
     for k, lang in enumerate(LANGUAGES):
-        votes[:, k] = _count(tokens.row[np.isin(raw_h, sets[lang])], n_rows)
+        votes[:, k] = in_list(lang)
 
     t = _tables()
     raw_idx = np.minimum(j.raw, _TABLE_SIZE).astype(np.int64)
@@ -332,8 +360,11 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     word = t["word"][raw_idx]
     dense[:, 2] = per_text(digit) / safe
     dense[:, 3] = np.minimum(per_text(j.raw == ord("!")), 4) / 4.0
-    for col, hits in ((4, _phone_positions(j.raw, digit)), (5, _money_positions(j.raw, digit)),
-                      (6, _email_positions(j.raw, word))):
+    for col, hits in (
+        (4, _phone_positions(j.raw, digit)),
+        (5, _money_positions(j.raw, digit)),
+        (6, _email_positions(j.raw, word)),
+    ):
         dense[:, col] = np.minimum(_count(j.seg_of[hits], n_rows), 1)
     nonempty = lengths > 0
     first = np.where(nonempty, j.starts, 0)
@@ -341,8 +372,8 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     if len(raw_idx):
         dense[:, 7] = t["lower"][raw_idx[first]] & nonempty
         dense[:, 8] = ~t["final"][raw_idx[last]] & nonempty
-    dense[:, 9] = np.minimum(_count(tokens.row[np.isin(raw_h, sets["_cta"])], n_rows), 4) / 4.0
-    dense[:, 10] = np.minimum(_count(tokens.row[np.isin(raw_h, sets["_you"])], n_rows), 3) / 3.0
-    dense[:, 11] = np.minimum(_count(tokens.row[np.isin(raw_h, sets["_reporting"])], n_rows), 1)
+    dense[:, 9] = np.minimum(in_list("_cta"), 4) / 4.0
+    dense[:, 10] = np.minimum(in_list("_you"), 3) / 3.0
+    dense[:, 11] = np.minimum(in_list("_reporting"), 1)
     dense[:, 12] = np.minimum(per_text(t["quote"][raw_idx]), 1)
     return TextBatch(words, dense, votes)

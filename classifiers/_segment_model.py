@@ -89,8 +89,10 @@ class SegmentModel:
         )
 
     def _chars(self, texts: Sequence[str], chunk: int = 5000) -> sp.csr_matrix:
-        parts = [char_matrix(texts[i : i + chunk], self.n_features, self.char_ngram_range)
-                 for i in range(0, len(texts), chunk)]
+        parts = [
+            char_matrix(texts[i : i + chunk], self.n_features, self.char_ngram_range)
+            for i in range(0, len(texts), chunk)
+        ]
         return sp.vstack(parts).tocsr()
 
     def fit(
@@ -116,7 +118,11 @@ class SegmentModel:
         coef_b = b.coef_.ravel().astype(np.float32)
         self.word_coef_a_, self.dense_coef_a_ = coef_a[:n], coef_a[n:]
         self.intercept_a_ = float(a.intercept_[0])
-        self.word_coef_b_, self.char_coef_b_, self.dense_coef_b_ = coef_b[:n], coef_b[n : 2 * n], coef_b[2 * n :]
+        self.word_coef_b_, self.char_coef_b_, self.dense_coef_b_ = (
+            coef_b[:n],
+            coef_b[n : 2 * n],
+            coef_b[2 * n :],
+        )
         self.intercept_b_ = float(b.intercept_[0])
         return self
 
@@ -132,8 +138,12 @@ class SegmentModel:
         idx = np.flatnonzero(candidate)
         if idx.size:
             chars = char_matrix([texts[i] for i in idx], self.n_features, self.char_ngram_range)
-            z = (words[idx] @ self.word_coef_b_ + chars @ self.char_coef_b_ + dense[idx] @ self.dense_coef_b_
-                 + self.intercept_b_)
+            z = (
+                words[idx] @ self.word_coef_b_
+                + chars @ self.char_coef_b_
+                + dense[idx] @ self.dense_coef_b_
+                + self.intercept_b_
+            )
             score[idx] = _sigmoid(z)
         return SegmentScores(stage_a, score, candidate, words, batch.lang_votes)
 

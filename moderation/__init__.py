@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from ._cleaning import cut_spans
 from ._errors import ConfigurationError, InputError, ModerationError
+from ._jsonl import dumps as json_dumps
 from ._links import FoundLink, find_links
 from ._normalize import NormalizedText, normalize
 from ._scanner import Document, Scanner
 from ._segment import segment
 from ._settings import Settings
 from ._types import Link, ScanResult, Segment, Span
+from ._urls import check_url
 
 __version__ = "0.1.0"
 
@@ -39,8 +41,10 @@ __all__ = [
     "Settings",
     "Span",
     "__version__",
+    "check_url",
     "cut_spans",
     "find_links",
+    "json_dumps",
     "normalize",
     "segment",
 ]

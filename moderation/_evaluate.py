@@ -133,16 +133,38 @@ class Report:
         }
 
     def table(self) -> str:
-        cols = ["doc_precision", "doc_recall", "clean_fpr", "span_precision", "span_recall", "span_f1",
-                "char_precision", "char_recall", "restoration"]
-        heads = ["slice", "docs", "doc_P", "doc_R", "clean_FPR", "span_P", "span_R", "span_F1", "char_P",
-                 "char_R", "restore"]
-        rows = [("overall", self.overall)] + sorted(self.by_lang.items())
+        cols = [
+            "doc_precision",
+            "doc_recall",
+            "clean_fpr",
+            "span_precision",
+            "span_recall",
+            "span_f1",
+            "char_precision",
+            "char_recall",
+            "restoration",
+        ]
+        heads = [
+            "slice",
+            "docs",
+            "doc_P",
+            "doc_R",
+            "clean_FPR",
+            "span_P",
+            "span_R",
+            "span_F1",
+            "char_P",
+            "char_R",
+            "restore",
+        ]
+        rows = [("overall", self.overall), *sorted(self.by_lang.items())]
         lines = ["  ".join(f"{h:>9}" for h in heads)]
         for name, counts in rows:
             m = counts.metrics()
             lines.append("  ".join([f"{name:>9}", f"{counts.docs:>9}"] + [f"{m[c]:>9.4f}" for c in cols]))
         d = self.to_dict()
         if d["docs_per_second"]:
-            lines.append(f"{self.overall.docs} documents in {self.seconds:.2f} s = {d['docs_per_second']} docs/s")
+            lines.append(
+                f"{self.overall.docs} documents in {self.seconds:.2f} s = {d['docs_per_second']} docs/s"
+            )
         return "\n".join(lines)

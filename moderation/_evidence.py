@@ -25,8 +25,14 @@ LINK_FEATURES: tuple[str, ...] = (
     "link_share",
 )
 
-LANGUAGE_NAMES = {"en": "English", "de": "German", "pt": "Portuguese", "id": "Indonesian", "es": "Spanish",
-                  "fr": "French"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "German",
+    "pt": "Portuguese",
+    "id": "Indonesian",
+    "es": "Spanish",
+    "fr": "French",
+}
 
 
 def link_features(

@@ -43,8 +43,10 @@ def parse_line(raw: bytes, line: int) -> Document | Rejected | None:
         return None
     try:
         obj = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return Rejected(line, line, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except ValueError as exc:  # e.g. numbers too large to convert
+        return Rejected(line, line, f"not valid JSON ({exc})")
     if not isinstance(obj, dict):
         return Rejected(line, line, f"expected a JSON object, got {type(obj).__name__}")
     rid = obj.get("id", line)

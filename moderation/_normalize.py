@@ -1,9 +1,9 @@
 """A normalized view of a text that remembers where every character came from.
 
-Detection looks at NFKC-normalized text with zero-width and soft-hyphen characters removed (full-width
-``ｅｘａｍｐｌｅ．ｃｏｍ`` becomes ``example.com``, ``\\u200b`` disappears), but every result must point into the
-original string. ``NormalizedText.to_original`` maps a normalized ``[start, end)`` back; we never re-search
-the original text.
+Detection looks at NFKC-normalized text with zero-width and soft-hyphen characters removed
+(full-width ``ｅｘａｍｐｌｅ．ｃｏｍ`` becomes ``example.com``, ``\\u200b`` disappears), but every
+result must point into the original string. ``NormalizedText.to_original`` maps a normalized
+``[start, end)`` back; we never re-search the original text.
 
 Most news text is already normalized, so the common case costs one C-level check and no copy.
 """

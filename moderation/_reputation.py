@@ -46,10 +46,14 @@ _SPAM_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LONG_NUMBER = re.compile(r"\d{9,}")
-_TRACKING_PARAM = re.compile(r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid)=",
-                             re.IGNORECASE)
-_CTA_PATH = re.compile(r"/(?:promo|bonus|signup|sign-up|register|join|claim|gift|free|win|earn|vip|r|go|"
-                       r"offer|deal|voteme)(?:[/?#]|\d|$)", re.IGNORECASE)
+_TRACKING_PARAM = re.compile(
+    r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid)=", re.IGNORECASE
+)
+_CTA_PATH = re.compile(
+    r"/(?:promo|bonus|signup|sign-up|register|join|claim|gift|free|win|earn|vip|r|go|"
+    r"offer|deal|voteme)(?:[/?#]|\d|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,9 @@ class Scanner:
         )
         self.document_threshold = max(self.document_threshold, self.span_threshold)
         extend = self.settings.extend_threshold
-        self.extend_threshold = min(extend if extend is not None else th.get("extend", 1.0), self.span_threshold)
+        self.extend_threshold = min(
+            extend if extend is not None else th.get("extend", 1.0), self.span_threshold
+        )
 
     @classmethod
     def default(cls, settings: Settings | None = None) -> Scanner:
@@ -210,7 +212,7 @@ class Scanner:
         proba = self.models.context.predict_proba(feats.context) if len(feats.context) else np.zeros(0)
         results = []
         offset = 0
-        for i, p in enumerate(prepared):
+        for p in prepared:
             n = len(p.segments)
             rows = slice(offset, offset + n)
             offset += n
@@ -284,7 +286,7 @@ class Scanner:
         """
         if self.extend_threshold >= self.span_threshold:
             return
-        queue = list(np.flatnonzero(flagged))
+        queue = [int(j) for j in np.flatnonzero(flagged)]
         while queue:
             j = queue.pop()
             for k in (j - 1, j + 1):

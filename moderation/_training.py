@@ -36,6 +36,7 @@ from ._trainset import (
     data_fingerprint,
     fill,
     load_corpus,
+    security_sentence,
 )
 
 log = logging.getLogger("moderation.train")
@@ -79,14 +80,13 @@ def _subset(data: Labeled, groups: set[int]) -> Labeled:
     return Labeled([data.docs[i] for i in keep], [data.prepared[i] for i in keep], labels.astype(np.int8))
 
 
-def _hard_negatives(corpus: Corpus, seed: int) -> list[Prepared]:
+def _hard_negatives(corpus: Corpus, seed: int, domains: list[str]) -> list[Prepared]:
+    """Our hard-negative lines (three fillings each) and generated security-reporting sentences."""
     import random
 
     rng = random.Random(seed)
-    out = []
-    for line in corpus.hard_ham:
-        for _ in range(3):
-            out.append(prepare(Document(fill(line, rng))))
+    out = [prepare(Document(fill(line, rng))) for line in corpus.hard_ham for _ in range(3)]
+    out.extend(prepare(Document(security_sentence(rng, domains))) for _ in range(600))
     return out
 
 
@@ -116,7 +116,11 @@ def _featurize_all(prepared: Sequence[Prepared], model: Any, batch: int = 256) -
 
 
 def evaluate_prepared(
-    scanner: Scanner, docs: Sequence[Injected], prepared: Sequence[Prepared], feats: Featurized, proba: np.ndarray
+    scanner: Scanner,
+    docs: Sequence[Injected],
+    prepared: Sequence[Prepared],
+    feats: Featurized,
+    proba: np.ndarray,
 ) -> Report:
     """Score already-featurized documents with the scanner's decision step (for threshold search)."""
     report = Report()
@@ -126,7 +130,9 @@ def evaluate_prepared(
         rows = slice(offset, offset + n)
         offset += n
         r = scanner._decide(p, proba[rows], feats, rows)
-        counts = score_document(d.text, d.spans, [(s.start, s.end) for s in r.spans], r.cleaned_text, d.clean_text)
+        counts = score_document(
+            d.text, d.spans, [(s.start, s.end) for s in r.spans], r.cleaned_text, d.clean_text
+        )
         report.add(d.lang, counts)
     return report
 
@@ -145,8 +151,12 @@ def choose_thresholds(
             for extend_t in (1.0, 0.2, 0.1, 0.05):
                 if span_t > doc_t:
                     continue
-                settings = Settings(model_dir=None, span_threshold=span_t, document_threshold=doc_t,
-                                    extend_threshold=min(extend_t, span_t))
+                settings = Settings(
+                    model_dir=None,
+                    span_threshold=span_t,
+                    document_threshold=doc_t,
+                    extend_threshold=min(extend_t, span_t),
+                )
                 report = evaluate_prepared(Scanner(bundle, settings), docs, prepared, feats, proba)
                 m = report.overall.metrics()
                 key = (float(m["clean_fpr"] <= max_fpr), m["span_f1"] + m["restoration"], -m["clean_fpr"])
@@ -167,7 +177,7 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
     docs = build_documents(corpus, seed=seed, domains=domains)
     log.info("%d articles, %d spam texts -> %d documents", len(corpus.articles), len(corpus.spam), len(docs))
     data = label_documents(docs)
-    hard = _hard_negatives(corpus, seed)
+    hard = _hard_negatives(corpus, seed, domains)
     log.info("%d segments (%d spam), %.0f s", len(data.labels), int(data.labels.sum()), time.time() - t0)
 
     g0, g1, val = _subset(data, {0}), _subset(data, {1}), _subset(data, {2})

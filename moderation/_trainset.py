@@ -21,7 +21,13 @@ from pathlib import Path
 
 from ._errors import InputError
 
-NEWS_FILES = ("bbc_news.jsonl", "reuters21578.jsonl", "gnad10k_de.jsonl", "ptbr_news_500.jsonl", "detik_id.jsonl")
+NEWS_FILES = (
+    "bbc_news.jsonl",
+    "reuters21578.jsonl",
+    "gnad10k_de.jsonl",
+    "ptbr_news_500.jsonl",
+    "detik_id.jsonl",
+)
 SPAM_FILES = ("sms_spam_collection.jsonl", "youtube_spam_collection.jsonl")
 TRAINING_LINES = Path(__file__).resolve().parent.parent / "classifiers" / "trainingdata"
 
@@ -32,17 +38,67 @@ _WORDS = (
     "health slim follow likes fans boost essay writer star gold royal mega super best top prime smart "
     "global daily online web app hub zone club land world city net link go get my your"
 ).split()
-_ABUSED = "top xyz click online site fun shop store win bet live buzz icu cfd sbs makeup bond lol vip cam".split()
+_ABUSED = (
+    "top xyz click online site fun shop store win bet live buzz icu cfd sbs makeup bond lol vip cam".split()
+)
 _COMMON = "com net org info biz ru co in io me us co.uk com.br de".split()
 _PATHS = (
-    "", "/", "/promo/{w}", "/signup?ref={id}", "/{id}/", "/r/{w}{id}", "/?aff={id}", "/join", "/bonus",
-    "/claim?id={short}", "/app", "/start", "/{w}", "/go/{short}", "/register", "/offer/{w}-{short}",
+    "",
+    "/",
+    "/promo/{w}",
+    "/signup?ref={id}",
+    "/{id}/",
+    "/r/{w}{id}",
+    "/?aff={id}",
+    "/join",
+    "/bonus",
+    "/claim?id={short}",
+    "/app",
+    "/start",
+    "/{w}",
+    "/go/{short}",
+    "/register",
+    "/offer/{w}-{short}",
 )
-_SEPARATORS = (" ", " ", " ", " Visit ", " More: ", " -> ", "\u00a0", " at ", " >> ", " link: ")
+_SEPARATORS = (
+    " ",
+    " ",
+    " ",
+    " ",
+    "\u00a0",
+    " Visit ",
+    " More: ",
+    " -> ",
+    " at ",
+    " >> ",
+    " link: ",
+    " Info: ",
+    " See ",
+    " Go to ",
+    " Details: ",
+    " Click ",
+    " Check ",
+    " here: ",
+    " => ",
+    " - ",
+    ": ",
+)
 _SITES = (
-    "www.gov.uk", "ec.europa.eu", "www.bundesregierung.de", "www.gov.br", "www.kemenkeu.go.id",
-    "www.bmf.gv.at", "www.nhs.uk", "www.sec.gov", "www.who.int", "www.ojk.go.id", "www.bcb.gov.br",
-    "www.destatis.de", "data.worldbank.org", "www.census.gov", "www.ons.gov.uk",
+    "www.gov.uk",
+    "ec.europa.eu",
+    "www.bundesregierung.de",
+    "www.gov.br",
+    "www.kemenkeu.go.id",
+    "www.bmf.gv.at",
+    "www.nhs.uk",
+    "www.sec.gov",
+    "www.who.int",
+    "www.ojk.go.id",
+    "www.bcb.gov.br",
+    "www.destatis.de",
+    "data.worldbank.org",
+    "www.census.gov",
+    "www.ons.gov.uk",
 )
 
 
@@ -167,7 +223,9 @@ def synth_link(rng: random.Random, domains: list[str] | None = None) -> str:
 
 def fill(template: str, rng: random.Random, domains: list[str] | None = None) -> str:
     """Fill ``{link}``, ``{amount}``, ``{phone}``, ``{n}`` and ``{site}`` placeholders."""
-    amount = rng.choice(("$", "£", "€", "R$ ", "Rp ", "")) + f"{rng.choice((50, 100, 250, 500, 750, 1000, 5000))}"
+    amount = (
+        rng.choice(("$", "£", "€", "R$ ", "Rp ", "")) + f"{rng.choice((50, 100, 250, 500, 750, 1000, 5000))}"
+    )
     if amount[0].isdigit():
         amount += rng.choice((" dollars", " euros", " USD", "k"))
     phone = rng.choice(("+62 812 ", "+44 7", "0800 ", "+1 555 ", "+234 80", "09")) + _digits(rng, 7)
@@ -180,6 +238,81 @@ def fill(template: str, rng: random.Random, domains: list[str] | None = None) ->
         .replace("{n}", str(rng.choice((3, 5, 10, 20, 50, 100))))
         .replace("{site}", rng.choice(_SITES))
     )
+
+
+_SECURITY = {
+    "en": (
+        (
+            "Researchers said",
+            "Analysts found that",
+            "The security firm said",
+            "According to the report,",
+            "Investigators said",
+            "The advisory warns that",
+        ),
+        (
+            "the malware",
+            "the trojan",
+            "the backdoor",
+            "the phishing kit",
+            "the botnet",
+            "the ransomware loader",
+        ),
+        (
+            "contacted",
+            "connected to",
+            "downloaded its payload from",
+            "sent stolen data to",
+            "was hosted at",
+            "redirected victims to",
+        ),
+        (
+            "to receive commands.",
+            "every few minutes.",
+            "before encrypting files.",
+            "according to the analysis.",
+            ", a server that has since been taken down.",
+            "to avoid detection.",
+        ),
+    ),
+    "de": (
+        ("Laut den Forschern", "Wie die Sicherheitsfirma mitteilte,", "Nach Angaben der Ermittler"),
+        ("nahm die Schadsoftware", "kontaktierte der Trojaner", "lud das Programm"),
+        ("Kontakt zu", "Daten von", "Befehle von"),
+        ("auf.", "herunter.", "ab."),
+    ),
+    "pt": (
+        ("Segundo os pesquisadores,", "De acordo com a empresa de segurança,", "A polícia disse que"),
+        ("o malware", "o vírus", "o golpe"),
+        ("se conectava a", "enviava dados para", "redirecionava as vítimas para"),
+        ("para receber comandos.", "antes de ser derrubado.", "segundo o relatório."),
+    ),
+    "id": (
+        ("Menurut peneliti,", "Perusahaan keamanan menyebut", "Polisi mengatakan"),
+        ("malware tersebut", "aplikasi palsu itu", "situs phishing itu"),
+        ("terhubung ke", "mengirim data ke", "mengarahkan korban ke"),
+        ("untuk menerima perintah.", "sebelum akhirnya diblokir.", "kata laporan itu."),
+    ),
+}
+
+
+def _defanged(rng: random.Random, domains: list[str] | None) -> str:
+    """An indicator as security reporting quotes it: defanged, sometimes an IP, with a plain path."""
+    domain = rng.choice(domains) if domains and rng.random() < 0.5 else synth_domain(rng)
+    if rng.random() < 0.2:
+        domain = ".".join(str(rng.randint(1, 254)) for _ in range(4))
+    dotted = domain.replace(".", "[.]") if rng.random() < 0.7 else domain.replace(".", "[.]", 1)
+    path = rng.choice(("", "/gate.php", "/panel", "/api/v1", "/update.bin", "/login", "/c2"))
+    return rng.choice(("hxxp://", "hxxps://", "", "")) + dotted + path
+
+
+def security_sentence(rng: random.Random, domains: list[str] | None) -> str:
+    """A sentence of security reporting that quotes a defanged indicator (legitimate, not spam)."""
+    lang = rng.choice(("en", "en", "en", "de", "pt", "id"))
+    subject, actor, verb, end = (rng.choice(options) for options in _SECURITY[lang])
+    ioc = _defanged(rng, domains)
+    sentence = f"{subject} {actor} {verb} {ioc} {end}".replace(" ,", ",")
+    return sentence[0].upper() + sentence[1:]
 
 
 def spam_instance(text: str, kind: str, rng: random.Random, domains: list[str] | None) -> str:
@@ -209,7 +342,7 @@ class Injected:
 def _sentence_starts(text: str) -> list[int]:
     out = []
     for i in range(1, len(text) - 1):
-        if text[i] == " " and text[i - 1] in ".!?\"”" and text[i + 1].isupper():
+        if text[i] == " " and text[i - 1] in '.!?"”' and text[i + 1].isupper():
             out.append(i + 1)
     return out
 
@@ -221,7 +354,7 @@ def inject(article: dict, spams: list[str], rng: random.Random, hams: Sequence[s
     spans: list[tuple[int, int]] = []
     placed: list[tuple[int, int]] = []  # everything inserted, spam or not, so nothing lands inside it
 
-    def insert(pos: int, before: str, piece: str, after: str) -> None:
+    def insert(pos: int, before: str, piece: str, after: str, is_spam: bool) -> None:
         nonlocal text, spans, placed
         text = text[:pos] + before + piece + after + text[pos:]
         shift = len(before) + len(piece) + len(after)
@@ -243,32 +376,41 @@ def inject(article: dict, spams: list[str], rng: random.Random, hams: Sequence[s
         para_ends = [p for p in para_ends if free(p)]
         if style < 0.35 and para_ends:
             pos = rng.choice(para_ends)
-            if pos == len(text):
-                insert(pos, "\n\n", spam, "")
-            else:
-                insert(pos, "\n\n", spam, "")
+            insert(pos, "\n\n", spam, "", is_spam)
         elif style < 0.55 and para_ends:
-            insert(rng.choice(para_ends), " ", spam, "")
+            insert(rng.choice(para_ends), " ", spam, "", is_spam)
         elif style < 0.8:
             starts = [s for s in _sentence_starts(text) if free(s)]
             if starts:
-                insert(rng.choice(starts), "", spam, " ")
+                insert(rng.choice(starts), "", spam, " ", is_spam)
             else:
-                insert(len(text), " ", spam, "")
+                insert(len(text), " ", spam, "", is_spam)
         elif style < 0.9 and free(0):
             sep = "\n\n" if "\n\n" in text else " "
-            insert(0, "", spam, sep)
+            insert(0, "", spam, sep, is_spam)
         else:
             sep = "\n\n" if "\n\n" in text else " "
-            insert(len(text), sep, spam, "")
+            insert(len(text), sep, spam, "", is_spam)
     spans.sort()
     return Injected(article["id"], article["lang"], text, spans, article["text"], article["group"])
 
 
 def link_block(rng: random.Random, domains: list[str] | None) -> str:
     """Several short spam lines with links, one per line or joined by bars."""
-    heads = ("Best bonus", "Fast loans", "Top followers", "Casino online", "Crypto signals", "Free spins",
-             "Cheap pills", "Essay help", "Slot gacor", "Renda extra", "Sofortkredit", "Win prizes")
+    heads = (
+        "Best bonus",
+        "Fast loans",
+        "Top followers",
+        "Casino online",
+        "Crypto signals",
+        "Free spins",
+        "Cheap pills",
+        "Essay help",
+        "Slot gacor",
+        "Renda extra",
+        "Sofortkredit",
+        "Win prizes",
+    )
     n = rng.choice((2, 3, 3, 4))
     joiner = rng.choice(("\n", "\n", " | "))
     return joiner.join(f"{rng.choice(heads)} {synth_link(rng, domains)}" for _ in range(n))
@@ -305,7 +447,11 @@ def build_documents(
                         text, kind = rng.choice(pool)
                         spams.append(spam_instance(text, kind, rng, domains))
             # legitimate look-alikes in place: off-topic is not enough to be spam
-            hams = [fill(rng.choice(hard_by_group[group]), rng)] if rng.random() < 0.2 else []
+            hams = []
+            if rng.random() < 0.2:
+                hams.append(fill(rng.choice(hard_by_group[group]), rng))
+            if rng.random() < 0.05:
+                hams.append(security_sentence(rng, domains))
             doc = inject(article, spams, rng, hams)
             doc.id = f"{doc.id}#{rep}"
             docs.append(doc)

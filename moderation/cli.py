@@ -40,7 +40,7 @@ def _open_input(path: str, stack: ExitStack) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
     try:
-        return stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the ExitStack
+        return stack.enter_context(open(path, "rb"))
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
@@ -49,7 +49,7 @@ def _open_output(path: str | None, stack: ExitStack) -> IO[str]:
     if path in (None, "-"):
         return sys.stdout
     try:
-        return stack.enter_context(open(path, "w", encoding="utf-8", newline="\n"))  # noqa: SIM115
+        return stack.enter_context(open(path, "w", encoding="utf-8", newline="\n"))
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
@@ -127,11 +127,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for row, res in zip(rows, results, strict=True):
         gold = [(s["start"], s["end"]) for s in row["spans"]]
         pred = [(s.start, s.end) for s in res.spans]
-        report.add(row.get("lang", "?"), score_document(row["text"], gold, pred, res.cleaned_text,
-                                                        row.get("clean_text", row["text"])))
+        report.add(
+            row.get("lang", "?"),
+            score_document(row["text"], gold, pred, res.cleaned_text, row.get("clean_text", row["text"])),
+        )
         if args.errors and (bool(gold) != bool(pred) or gold != pred):
-            errors.append({"id": row.get("id"), "gold": [row["text"][s:e] for s, e in gold],
-                           "pred": [s.text for s in res.spans]})
+            errors.append(
+                {
+                    "id": row.get("id"),
+                    "gold": [row["text"][s:e] for s, e in gold],
+                    "pred": [s.text for s in res.spans],
+                }
+            )
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as f:
             for e in errors:
@@ -192,18 +199,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("scan", help="scan documents; one JSON result per line",
-                       description="Scan a plain-text document or a JSONL file of documents.")
-    p.add_argument("input", nargs="?", default="-", metavar="INPUT",
-                   help="a path, or - for stdin (default); .jsonl files hold one {\"text\": ...} per line")
+    p = sub.add_parser(
+        "scan",
+        help="scan documents; one JSON result per line",
+        description="Scan a plain-text document or a JSONL file of documents.",
+    )
+    p.add_argument(
+        "input",
+        nargs="?",
+        default="-",
+        metavar="INPUT",
+        help='a path, or - for stdin (default); .jsonl files hold one {"text": ...} per line',
+    )
     p.add_argument("-o", "--output", help="write results here instead of stdout")
     p.add_argument("--jsonl", action="store_true", help="read INPUT as JSONL whatever its name")
     p.add_argument("--batch-size", type=int, default=64, help="documents per model call (default 64)")
     p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
     p.set_defaults(func=cmd_scan)
 
-    p = sub.add_parser("eval", help="measure the engine on a benchmark file",
-                       description="Scan a benchmark (bench/dev.jsonl format) and print the metrics.")
+    p = sub.add_parser(
+        "eval",
+        help="measure the engine on a benchmark file",
+        description="Scan a benchmark (bench/dev.jsonl format) and print the metrics.",
+    )
     p.add_argument("bench", metavar="BENCH.jsonl", help="benchmark file")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument("--limit", type=int, default=0, help="only the first N documents")
@@ -211,16 +229,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("train", help="rebuild the models from the data pack",
-                       description="Rebuild the models from ../shared/data (train split only).")
+    p = sub.add_parser(
+        "train",
+        help="rebuild the models from the data pack",
+        description="Rebuild the models from ../shared/data (train split only).",
+    )
     p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
-    p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "classifiers" / "models"),
-                   help="where to write the model files and sidecar")
+    p.add_argument(
+        "--out",
+        default=str(Path(__file__).resolve().parent.parent / "classifiers" / "models"),
+        help="where to write the model files and sidecar",
+    )
     p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("demo", help="scan the embedded example article and explain the result",
-                       description="Scan the example article shipped with the package (or INPUT).")
+    p = sub.add_parser(
+        "demo",
+        help="scan the embedded example article and explain the result",
+        description="Scan the example article shipped with the package (or INPUT).",
+    )
     p.add_argument("input", nargs="?", help="a plain-text article instead of the embedded example")
     p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
     p.set_defaults(func=cmd_demo)

@@ -30,13 +30,13 @@ def test_tampered_model_file_is_refused(model_copy):
     data = bytearray(path.read_bytes())
     data[100] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(ArtifactError, match="does not match its sidecar.*make model"):
+    with pytest.raises(ArtifactError, match=r"does not match its sidecar.*make model"):
         load_bundle(model_copy)
 
 
 def test_missing_sidecar_is_refused(model_copy):
     (model_copy / "manifest.json").unlink()
-    with pytest.raises(ArtifactError, match="no model sidecar.*make model"):
+    with pytest.raises(ArtifactError, match=r"no model sidecar.*make model"):
         load_bundle(model_copy)
 
 

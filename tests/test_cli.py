@@ -37,15 +37,21 @@ def test_scan_plain_text_file(example_article, tmp_path):
 
 def test_scan_jsonl_from_stdin_with_bad_lines(example_article):
     good = json.dumps({"id": "a", "text": example_article})
-    data = "\n".join([
-        good,
-        "{not json",
-        json.dumps({"id": "b"}),
-        json.dumps({"id": "c", "text": 12}),
-        "",
-        json.dumps({"text": "Just a short clean note."}),
-        json.dumps(["a list"]),
-    ]).encode() + b"\n" + b'{"text": "bad byte \xff here"}\n'
+    data = (
+        "\n".join(
+            [
+                good,
+                "{not json",
+                json.dumps({"id": "b"}),
+                json.dumps({"id": "c", "text": 12}),
+                "",
+                json.dumps({"text": "Just a short clean note."}),
+                json.dumps(["a list"]),
+            ]
+        ).encode()
+        + b"\n"
+        + b'{"text": "bad byte \xff here"}\n'
+    )
     code, out, err = run("scan", "--jsonl", "-", stdin=data)
     assert code == 3
     recs = lines(out)
@@ -62,12 +68,14 @@ def test_scan_jsonl_from_stdin_with_bad_lines(example_article):
 
 def test_lone_surrogates_in_json_input_are_scanned(tmp_path):
     path = tmp_path / "docs.jsonl"
-    path.write_text('{"id": 1, "text": "broken \\ud800 surrogate. More text."}\n', encoding="utf-8")
+    text = "The council met on Tuesday \ud800 and approved the budget for the new school year."
+    path.write_text(json.dumps({"id": 1, "text": text}) + "\n", encoding="utf-8")  # ASCII: \\ud800 escaped
     out_path = tmp_path / "out.jsonl"
-    code, out, err = run("scan", str(path), "-o", str(out_path))
+    code, _, err = run("scan", str(path), "-o", str(out_path))
     assert code == 0, err
     (rec,) = lines(out_path.read_text(encoding="utf-8"))
     assert rec["verdict"] == "clean"
+    assert rec["cleaned_text"] == text
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -94,8 +102,13 @@ def test_eval_on_a_tiny_benchmark(example_article, tmp_path):
     bench = tmp_path / "bench.jsonl"
     clean = example_article[:s].rstrip() + "\n\n" + example_article[e:].lstrip()
     rows = [
-        {"id": "x", "lang": "en", "text": example_article, "spans": [{"start": s, "end": e, "label": "spam"}],
-         "clean_text": clean},
+        {
+            "id": "x",
+            "lang": "en",
+            "text": example_article,
+            "spans": [{"start": s, "end": e, "label": "spam"}],
+            "clean_text": clean,
+        },
         {"id": "y", "lang": "en", "text": "Nothing to see.", "spans": [], "clean_text": "Nothing to see."},
     ]
     bench.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")

@@ -39,16 +39,50 @@ def test_public_names_are_pinned():
     import classifiers
     import moderation
 
-    assert sorted(moderation.__all__) == sorted([
-        "ConfigurationError", "Document", "FoundLink", "InputError", "Link", "ModerationError",
-        "NormalizedText", "ScanResult", "Scanner", "Segment", "Settings", "Span", "__version__",
-        "cut_spans", "find_links", "normalize", "segment",
-    ])
-    assert sorted(classifiers.__all__) == sorted([
-        "CONTEXT_FEATURES", "LANGUAGES", "TEXT_FEATURES", "ArtifactError", "ClassifierError", "ContextModel",
-        "ModelBundle", "SegmentModel", "SegmentScores", "TextBatch", "char_matrix", "context_features",
-        "default_model_dir", "featurize_texts", "load_bundle", "save_bundle", "write_manifest",
-    ])
+    assert sorted(moderation.__all__) == sorted(
+        [
+            "ConfigurationError",
+            "Document",
+            "FoundLink",
+            "InputError",
+            "Link",
+            "ModerationError",
+            "NormalizedText",
+            "ScanResult",
+            "Scanner",
+            "Segment",
+            "Settings",
+            "Span",
+            "__version__",
+            "check_url",
+            "cut_spans",
+            "find_links",
+            "json_dumps",
+            "normalize",
+            "segment",
+        ]
+    )
+    assert sorted(classifiers.__all__) == sorted(
+        [
+            "CONTEXT_FEATURES",
+            "LANGUAGES",
+            "TEXT_FEATURES",
+            "ArtifactError",
+            "ClassifierError",
+            "ContextModel",
+            "ModelBundle",
+            "SegmentModel",
+            "SegmentScores",
+            "TextBatch",
+            "char_matrix",
+            "context_features",
+            "default_model_dir",
+            "featurize_texts",
+            "load_bundle",
+            "save_bundle",
+            "write_manifest",
+        ]
+    )
     for name in classifiers.__all__:
         assert getattr(classifiers, name) is not None
 

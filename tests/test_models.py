@@ -15,8 +15,15 @@ def test_exported_trees_predict_like_scikit_learn():
     x = rng.normal(size=(2000, len(CONTEXT_FEATURES)))
     y = (x[:, 0] + 0.5 * x[:, 3] * x[:, 9] + rng.normal(scale=0.5, size=2000) > 0).astype(int)
     ours = ContextModel(max_iter=40, min_evidence=0.0).fit(x, y)
-    ref = HistGradientBoostingClassifier(max_iter=40, learning_rate=0.1, max_leaf_nodes=31, max_depth=7,
-                                         l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y)
+    ref = HistGradientBoostingClassifier(
+        max_iter=40,
+        learning_rate=0.1,
+        max_leaf_nodes=31,
+        max_depth=7,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=0,
+    ).fit(x, y)
     np.testing.assert_allclose(ours.decision_function(x), ref.decision_function(x), rtol=1e-6, atol=1e-6)
     back = ContextModel.from_arrays(ours.get_params(), ours.to_arrays())
     np.testing.assert_allclose(back.decision_function(x), ours.decision_function(x))
@@ -28,8 +35,9 @@ def test_segment_model_learns_and_round_trips():
     texts = spam + ham
     y = np.array([1] * 30 + [0] * 30)
     model = SegmentModel(n_features=2**12).fit(texts, np.zeros((60, 0)), y)
-    scores = model.score(["Claim your free prize now at win.top", "The council discussed schools."],
-                         np.zeros((2, 0)))
+    scores = model.score(
+        ["Claim your free prize now at win.top", "The council discussed schools."], np.zeros((2, 0))
+    )
     assert scores.score[0] > 0.5 > scores.score[1]
     back = SegmentModel.from_arrays(model.get_params(), model.to_arrays())
     again = back.score(["Claim your free prize now at win.top"], np.zeros((1, 0)))

@@ -53,7 +53,9 @@ def test_spam_run_into_the_next_sentence_ends_where_the_spam_ends(scanner):
     text = (FIXTURES / "inline-spam.txt").read_text(encoding="utf-8")
     result = scanner.scan(text)
     check_invariants(text, result)
-    assert [s.text for s in result.spans] == ["Claim your free spins bonus today at lucky-wins-daily.top/claim"]
+    assert [s.text for s in result.spans] == [
+        "Claim your free spins bonus today at lucky-wins-daily.top/claim"
+    ]
     assert "Work will begin in April. The transport committee said" in result.cleaned_text
 
 
@@ -96,12 +98,26 @@ def test_empty_and_whitespace_documents(scanner):
         assert result.verdict == "clean"
 
 
-_PIECES = st.sampled_from([
-    "The minister said the budget would be published on Friday. ",
-    "Win a free iPhone now, claim at prize-claim-now.top/win ",
-    "\n\n", "\n", " ", "ｆｒｅｅ ｓｐｉｎｓ ", "\u200b", "\x00", "\ud800", "é", "İ", "😀", "hxxp://x[.]top ",
-    "Mr. ", "z. B. ", "www.Example.COM ",
-])
+_PIECES = st.sampled_from(
+    [
+        "The minister said the budget would be published on Friday. ",
+        "Win a free iPhone now, claim at prize-claim-now.top/win ",
+        "\n\n",
+        "\n",
+        " ",
+        "ｆｒｅｅ ｓｐｉｎｓ ",
+        "\u200b",
+        "\x00",
+        "\ud800",
+        "é",
+        "İ",
+        "😀",
+        "hxxp://x[.]top ",
+        "Mr. ",
+        "z. B. ",
+        "www.Example.COM ",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -111,11 +127,19 @@ def test_scanning_arbitrary_unicode_never_raises_and_keeps_invariants(scanner, t
 
 
 def test_a_five_megabyte_document(scanner):
-    """Big inputs are scanned whole, with exact offsets (a paragraph repeated 1,000 times is on-topic)."""
-    body = (FIXTURES / "clean-lookalikes.txt").read_text(encoding="utf-8")
+    """Big inputs are scanned whole, with exact offsets, and the spam in them is still found."""
+    subjects = ["The council", "The ministry", "The regional court", "The port authority", "The university"]
+    verbs = ["approved", "rejected", "postponed", "reviewed", "published"]
+    objects = ["the budget", "the new timetable", "the harbour plan", "the audit", "the school report"]
+    paragraphs = [
+        f"{subjects[i % 5]} {verbs[(i // 5) % 5]} {objects[(i // 25) % 5]} on day {i}, officials said. "
+        f"The decision affects {i * 7 % 1000} residents in district {i % 40}."
+        for i in range(45_000)
+    ]
     spam = "Claim your free spins bonus today at lucky-wins-daily.top/claim"
-    text = ("\n\n".join([body] * 6) + "\n\n" + spam + "\n\n") * (5_000_000 // (6 * len(body)))
+    paragraphs.insert(20_000, spam)
+    text = "\n\n".join(paragraphs)
     assert len(text) > 4_500_000
     result = scanner.scan(text)
     check_invariants(text, result)
-    assert len(result.cleaned_text) < len(text)
+    assert spam in [s.text for s in result.spans]

@@ -14,7 +14,12 @@ def test_paragraphs_lines_and_sentences():
     text = "Title line\n\nFirst sentence here. Second one! Third?\n\nline a\nline b"
     segs = segment(text)
     assert [text[s.start : s.end] for s in segs] == [
-        "Title line", "First sentence here.", "Second one!", "Third?", "line a", "line b",
+        "Title line",
+        "First sentence here.",
+        "Second one!",
+        "Third?",
+        "line a",
+        "line b",
     ]
     assert [s.kind for s in segs] == ["paragraph", "sentence", "sentence", "sentence", "line", "line"]
     assert [s.paragraph for s in segs] == [0, 1, 1, 1, 2, 2]
@@ -50,7 +55,7 @@ def test_very_long_runs_are_cut():
     assert all(s.end - s.start <= 2000 for s in segs)
 
 
-_PIECES = st.sampled_from(list("ab .!?\n\t\u00a0Z.1") + ["https://x.top/1 ", "Mr. ", "\n\n", "z. "])
+_PIECES = st.sampled_from([*"ab .!?\n\t\u00a0Z.1", "https://x.top/1 ", "Mr. ", "\n\n", "z. "])
 
 
 @given(st.lists(_PIECES, max_size=120).map("".join))

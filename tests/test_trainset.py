@@ -11,7 +11,9 @@ from moderation._trainset import fill, inject, link_block, synth_link
 
 
 @given(
-    st.lists(st.sampled_from(["Para one. Next one.", "Short.", "Zwei Sätze. Noch einer."]), min_size=1, max_size=5),
+    st.lists(
+        st.sampled_from(["Para one. Next one.", "Short.", "Zwei Sätze. Noch einer."]), min_size=1, max_size=5
+    ),
     st.integers(0, 10_000),
     st.integers(1, 3),
 )

@@ -1,0 +1,110 @@
+"""Request and response schemas. The responses are the library's own JSON shape (``ScanResult.to_dict``);
+these models only describe it for OpenAPI and validate requests."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocId = str | int | None
+
+
+class ScanRequest(BaseModel):
+    """One document to scan."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "article-1",
+                    "text": "The council approved the budget on Monday.\n\nMake money online, sign up at "
+                    "https://quick-cash.top/2963723185946817/\n\nWork starts in April.",
+                }
+            ]
+        }
+    )
+    text: str = Field(description="The article text; offsets in the response point into it.")
+    id: DocId = Field(default=None, description="Echoed in the response.")
+    url: str | None = Field(default=None, description="Where the article came from (optional).")
+    lang: str | None = Field(default=None, description="Language hint (optional).")
+
+
+class BatchRequest(BaseModel):
+    """Several documents; results come back in the same order."""
+
+    documents: list[ScanRequest]
+
+
+class UrlCheckRequest(BaseModel):
+    """URLs to judge."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"urls": ["https://video-earn.makeup/2963723185946817/", "www.bbc.co.uk"]}]
+        }
+    )
+    urls: list[str]
+
+
+class SpanOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    label: Literal["spam"]
+    score: float
+    reasons: list[str]
+
+
+class LinkOut(BaseModel):
+    start: int
+    end: int
+    url: str
+    domain: str
+    score: float
+    verdict: Literal["malicious", "suspicious", "neutral", "trusted"]
+    reasons: list[str]
+
+
+class ScanResponse(BaseModel):
+    """The result for one document (the same object as the CLI's JSON line)."""
+
+    id: DocId
+    verdict: Literal["spam", "clean"]
+    score: float
+    spans: list[SpanOut]
+    links: list[LinkOut]
+    cleaned_text: str
+    model_version: str
+
+
+class BatchResponse(BaseModel):
+    results: list[ScanResponse]
+    model_version: str
+
+
+class UrlReport(BaseModel):
+    """The engine's basic, offline reputation of one URL; ``error`` when it is not a URL."""
+
+    url: str
+    domain: str | None = None
+    score: float | None = None
+    verdict: Literal["malicious", "suspicious", "neutral", "trusted"] | None = None
+    reasons: list[str] = []
+    list_hits: list[str] = []
+    error: str | None = None
+
+
+class UrlCheckResponse(BaseModel):
+    reports: list[UrlReport]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Version(BaseModel):
+    package: str
+    model_version: str
+    feature_format: int | None
+    data_fingerprint: dict[str, str]

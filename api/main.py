@@ -1,0 +1,366 @@
+"""The FastAPI service: a thin HTTP adapter over ``moderation.Scanner``.
+
+``create_app(settings)`` builds the app; models load once per worker at startup (lifespan), never at
+import. Every error is ``application/problem+json``; request bodies are size-limited while they are read;
+scanning runs in a worker thread so the event loop keeps answering health checks.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response, StreamingResponse
+
+import moderation
+from moderation import InputError, Scanner, check_url, json_dumps
+
+from ._metrics import Metrics
+from ._problems import PROBLEM_SCHEMA, ApiError, problem
+from ._schemas import (
+    BatchRequest,
+    BatchResponse,
+    Health,
+    ScanRequest,
+    ScanResponse,
+    UrlCheckRequest,
+    UrlCheckResponse,
+    Version,
+)
+from ._settings import ApiSettings, hash_key
+
+access_log = logging.getLogger("moderation.api.access")
+error_log = logging.getLogger("moderation.api.error")
+
+JSON = "application/json"
+NDJSON = "application/x-ndjson"
+ERRORS = {code: PROBLEM_SCHEMA for code in (400, 401, 403, 413, 415, 422, 429, 500, 503)}
+
+
+def _body_schema(model: type[BaseModel], ndjson: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        JSON: {"schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}
+    }
+    if ndjson:
+        content[NDJSON] = {"schema": {"type": "string", "description": "one ScanRequest object per line"}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+class _RateLimiter:
+    """Token bucket per API key: ``rate`` requests per minute, bursts up to ``rate``."""
+
+    def __init__(self, rate_per_minute: int) -> None:
+        self.rate = rate_per_minute
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str) -> float:
+        """0 when allowed, else the seconds to wait."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        tokens, last = self.buckets.get(key, (float(self.rate), now))
+        tokens = min(float(self.rate), tokens + (now - last) * self.rate / 60.0)
+        if tokens >= 1.0:
+            self.buckets[key] = (tokens - 1.0, now)
+            return 0.0
+        self.buckets[key] = (tokens, now)
+        return (1.0 - tokens) * 60.0 / self.rate
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    """Build the service. With no argument, settings come from the environment (uvicorn factory mode)."""
+    settings = settings or ApiSettings()
+    metrics = Metrics.create()
+    limiter = _RateLimiter(settings.rate_per_minute)
+    state: dict[str, Any] = {"scanner": None}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state["scanner"] = await run_in_threadpool(Scanner.default, settings.engine)
+        yield
+
+    app = FastAPI(
+        title="moderation",
+        version=moderation.__version__,
+        description="Find spam injected into scraped news text, explain it, and return the cleaned text.",
+        lifespan=lifespan,
+        responses=ERRORS,  # type: ignore[arg-type]
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+
+    # -- errors -------------------------------------------------------------------------------------------
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        metrics.errors.labels(type=str(exc.status)).inc()
+        return problem(exc.status, exc.detail, request.url.path, exc.headers, **exc.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        metrics.errors.labels(type=str(exc.status_code)).inc()
+        return problem(exc.status_code, str(exc.detail), request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> Response:
+        rid = request.state.request_id if hasattr(request.state, "request_id") else "-"
+        error_log.exception("internal error, request_id=%s", rid)
+        metrics.errors.labels(type="500").inc()
+        return problem(500, f"internal error; quote request id {rid}", request.url.path, request_id=rid)
+
+    # -- middleware: request id, access log, metrics -------------------------------------------------------
+
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = rid
+        start = time.perf_counter()
+        response: Response = await call_next(request)
+        elapsed = time.perf_counter() - start
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(route=path, method=request.method, status=str(response.status_code)).inc()
+        metrics.latency.labels(route=path).observe(elapsed)
+        response.headers["x-request-id"] = rid
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                json.dumps(
+                    {
+                        "request_id": rid,
+                        "method": request.method,
+                        "path": request.url.path,
+                        "status": response.status_code,
+                        "ms": round(1000 * elapsed, 2),
+                        "client": request.client.host if request.client else None,
+                    }
+                )
+            )
+        return response
+
+    # -- helpers --------------------------------------------------------------------------------------------
+
+    def scanner() -> Scanner:
+        s = state["scanner"]
+        if s is None:
+            raise ApiError(503, "the models are still loading; retry shortly", {"Retry-After": "1"})
+        return s
+
+    def authenticate(request: Request) -> None:
+        if not settings.api_keys:
+            return
+        header = request.headers.get("authorization", "")
+        key = header[7:] if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+        if not key:
+            raise ApiError(
+                401,
+                "an API key is required (Authorization: Bearer <key> or X-API-Key)",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        digest = hash_key(key)
+        name = next((n for n, d in settings.api_keys.items() if hmac.compare_digest(d, digest)), None)
+        if name is None:
+            raise ApiError(403, "this API key is not valid")
+        wait = limiter.allow(name)
+        if wait:
+            raise ApiError(
+                429,
+                f"rate limit of {settings.rate_per_minute} requests per minute exceeded",
+                {"Retry-After": str(max(1, round(wait)))},
+            )
+
+    async def read_body(request: Request, allowed: tuple[str, ...]) -> tuple[bytes, str]:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype not in allowed:
+            raise ApiError(415, f"send {' or '.join(allowed)}, not {ctype or 'no content type'}")
+        limit = settings.max_request_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ApiError(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+        size, chunks = 0, []
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, f"request body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks), ctype
+
+    def parse_json(body: bytes, where: str = "body") -> Any:
+        try:
+            return json.loads(body)
+        except UnicodeDecodeError as exc:
+            raise ApiError(400, f"{where} is not valid UTF-8 (byte {exc.start})") from None
+        except ValueError as exc:
+            raise ApiError(400, f"{where} is not valid JSON: {exc}") from None
+
+    def validate(model: type[BaseModel], obj: Any, where: str = "body") -> Any:
+        try:
+            return model.model_validate(obj)
+        except ValidationError as exc:
+            errors = [{"loc": [where, *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+            first = errors[0]
+            detail = f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}"
+            raise ApiError(422, detail, errors=errors) from None
+
+    def check_sizes(docs: list[ScanRequest]) -> None:
+        if len(docs) > settings.max_batch:
+            raise ApiError(413, f"{len(docs)} documents exceed the batch limit of {settings.max_batch}")
+        for i, d in enumerate(docs):
+            if len(d.text) > settings.max_document_bytes // 4 and (
+                len(d.text.encode("utf-8", "surrogatepass")) > settings.max_document_bytes
+            ):
+                raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")
+
+    def as_docs(docs: list[ScanRequest]) -> list[dict[str, Any]]:
+        return [
+            {"text": d.text, "id": d.id if d.id is not None else i, "url": d.url, "lang": d.lang}
+            for i, d in enumerate(docs)
+        ]
+
+    def scan_dicts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        s = scanner()
+        return [r.to_dict() for r in s.scan_many(items, batch_size=max(1, min(len(items), 64)))]
+
+    def count(results: list[dict[str, Any]]) -> None:
+        metrics.documents.inc(len(results))
+        metrics.spans.inc(sum(len(r["spans"]) for r in results))
+
+    def json_response(obj: Any, status: int = 200) -> Response:
+        return Response(json_dumps(obj), status_code=status, media_type=JSON)
+
+    # -- routes ---------------------------------------------------------------------------------------------
+
+    @app.post(
+        "/v1/scan",
+        response_model=ScanResponse,
+        openapi_extra=_body_schema(ScanRequest),
+        summary="Scan one document",
+        tags=["scan"],
+    )
+    async def scan(request: Request) -> Response:
+        authenticate(request)
+        scanner()  # 503 before reading the body while the models load
+        body, _ = await read_body(request, (JSON,))
+        doc = validate(ScanRequest, parse_json(body))
+        check_sizes([doc])
+        (result,) = await run_in_threadpool(scan_dicts, as_docs([doc]))
+        if doc.id is None:
+            result["id"] = None
+        count([result])
+        return json_response(result)
+
+    @app.post(
+        "/v1/scan/batch",
+        response_model=BatchResponse,
+        openapi_extra=_body_schema(BatchRequest, ndjson=True),
+        summary="Scan many documents (JSON or NDJSON in; JSON, or NDJSON with Accept)",
+        tags=["scan"],
+    )
+    async def scan_batch(request: Request) -> Response:
+        authenticate(request)
+        s = scanner()
+        body, ctype = await read_body(request, (JSON, NDJSON))
+        if ctype == NDJSON:
+            docs = []
+            for n, line in enumerate(body.split(b"\n"), 1):
+                if line.strip():
+                    docs.append(validate(ScanRequest, parse_json(line, f"line {n}"), f"line {n}"))
+        else:
+            docs = validate(BatchRequest, parse_json(body)).documents
+        check_sizes(docs)
+        items = as_docs(docs)
+        if NDJSON in request.headers.get("accept", ""):
+
+            async def stream() -> AsyncIterator[bytes]:
+                for i in range(0, len(items), s.settings.batch_size):
+                    part = await run_in_threadpool(scan_dicts, items[i : i + s.settings.batch_size])
+                    count(part)
+                    yield "".join(json_dumps(r) + "\n" for r in part).encode("utf-8")
+
+            return StreamingResponse(stream(), media_type=NDJSON)
+        results = await run_in_threadpool(scan_dicts, items)
+        count(results)
+        return json_response({"results": results, "model_version": s.model_version})
+
+    @app.post(
+        "/v1/urls/check",
+        response_model=UrlCheckResponse,
+        openapi_extra=_body_schema(UrlCheckRequest),
+        summary="Judge URLs (basic offline reputation)",
+        tags=["urls"],
+    )
+    async def urls_check(request: Request) -> Response:
+        authenticate(request)
+        body, _ = await read_body(request, (JSON,))
+        req = validate(UrlCheckRequest, parse_json(body))
+        if len(req.urls) > settings.max_batch * 4:
+            raise ApiError(413, f"{len(req.urls)} URLs exceed the limit of {settings.max_batch * 4}")
+
+        def run() -> list[dict[str, Any]]:
+            out = []
+            for url in req.urls:
+                try:
+                    lk = check_url(url)
+                    out.append(
+                        {
+                            "url": lk.url,
+                            "domain": lk.domain,
+                            "score": round(lk.score, 4),
+                            "verdict": lk.verdict,
+                            "reasons": list(lk.reasons),
+                            "list_hits": [],
+                        }
+                    )
+                except InputError as exc:
+                    out.append({"url": url, "reasons": [], "list_hits": [], "error": str(exc)})
+            return out
+
+        return json_response({"reports": await run_in_threadpool(run)})
+
+    @app.get("/healthz", response_model=Health, summary="The process is up", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", response_model=Health, summary="The models are loaded", tags=["ops"])
+    async def readyz() -> dict[str, str]:
+        scanner()
+        return {"status": "ready"}
+
+    @app.get("/version", response_model=Version, summary="Package, model and data versions", tags=["ops"])
+    async def version() -> dict[str, Any]:
+        m = scanner().models.manifest
+        return {
+            "package": moderation.__version__,
+            "model_version": str(m.get("model_version", "")),
+            "feature_format": m.get("feature_format"),
+            "data_fingerprint": m.get("data_fingerprint", {}),
+        }
+
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics",
+        tags=["ops"],
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
+    async def prometheus() -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.state.metrics = metrics
+    return app

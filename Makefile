@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 BENCH  ?= $(DATA)/bench/dev.jsonl
 
-.PHONY: demo test check model eval bench venv clean
+.PHONY: demo test check model eval bench bench-api serve venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ eval: venv  ## the benchmark metrics
 
 bench: venv  ## speed, load time, memory and a profile, on one core
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench speed --bench $(BENCH)
+
+serve: venv  ## the HTTP API on 127.0.0.1:8000 with the shipped models
+	$(BIN)/moderation serve --host 127.0.0.1 --port 8000 --workers 2 --access-log
+
+bench-api: venv  ## bounded load on loopback: requests/s and p50/p99 for 1 and 2 workers
+	$(BIN)/python -m moderation.bench api --bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -3,11 +3,19 @@ these models only describe it for OpenAPI and validate requests."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 
-DocId = str | int | None
+
+def _no_bool(value: Any) -> Any:
+    """JSON true/false is not an id (pydantic would otherwise read it as 1/0)."""
+    if isinstance(value, bool):
+        raise ValueError("id must be a string, an integer or null")
+    return value
+
+
+DocId = Annotated[StrictStr | int | None, BeforeValidator(_no_bool)]
 
 
 class ScanRequest(BaseModel):
@@ -24,10 +32,10 @@ class ScanRequest(BaseModel):
             ]
         }
     )
-    text: str = Field(description="The article text; offsets in the response point into it.")
+    text: StrictStr = Field(description="The article text; offsets in the response point into it.")
     id: DocId = Field(default=None, description="Echoed in the response.")
-    url: str | None = Field(default=None, description="Where the article came from (optional).")
-    lang: str | None = Field(default=None, description="Language hint (optional).")
+    url: StrictStr | None = Field(default=None, description="Where the article came from (optional).")
+    lang: StrictStr | None = Field(default=None, description="Language hint (optional).")
 
 
 class BatchRequest(BaseModel):
@@ -44,7 +52,7 @@ class UrlCheckRequest(BaseModel):
             "examples": [{"urls": ["https://video-earn.makeup/2963723185946817/", "www.bbc.co.uk"]}]
         }
     )
-    urls: list[str]
+    urls: list[StrictStr]
 
 
 class SpanOut(BaseModel):

@@ -26,6 +26,7 @@ from starlette.responses import Response, StreamingResponse
 import moderation
 from moderation import InputError, Scanner, check_url, json_dumps
 
+from ._batcher import Batcher
 from ._metrics import Metrics
 from ._problems import PROBLEM_SCHEMA, ApiError, problem
 from ._schemas import (
@@ -48,13 +49,10 @@ NDJSON = "application/x-ndjson"
 ERRORS = {code: PROBLEM_SCHEMA for code in (400, 401, 403, 413, 415, 422, 429, 500, 503)}
 
 
-def _body_schema(model: type[BaseModel], ndjson: bool = False) -> dict[str, Any]:
-    content: dict[str, Any] = {
-        JSON: {"schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}
-    }
-    if ndjson:
-        content[NDJSON] = {"schema": {"type": "string", "description": "one ScanRequest object per line"}}
-    return {"requestBody": {"required": True, "content": content}}
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON request body, declared for OpenAPI (the routes read and validate bodies themselves)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
 
 
 class _RateLimiter:
@@ -85,10 +83,21 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     limiter = _RateLimiter(settings.rate_per_minute)
     state: dict[str, Any] = {"scanner": None}
 
+    def scan_dicts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        s = scanner()
+        return [r.to_dict() for r in s.scan_many(items, batch_size=max(1, min(len(items), 64)))]
+
+    batcher = Batcher(scan_dicts)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state["scanner"] = await run_in_threadpool(Scanner.default, settings.engine)
+        loaded = await run_in_threadpool(Scanner.default, settings.engine)
+        # build the lazy tables (suffix list, hashing tables) before reporting ready
+        await run_in_threadpool(loaded.scan, "Warm-up sentence with a link, www.example.org.")
+        state["scanner"] = loaded
+        batcher.start()
         yield
+        await batcher.stop()
 
     app = FastAPI(
         title="moderation",
@@ -115,7 +124,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         metrics.errors.labels(type=str(exc.status_code)).inc()
-        return problem(exc.status_code, str(exc.detail), request.url.path)
+        return problem(exc.status_code, str(exc.detail), request.url.path, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> Response:
@@ -232,10 +241,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             for i, d in enumerate(docs)
         ]
 
-    def scan_dicts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        s = scanner()
-        return [r.to_dict() for r in s.scan_many(items, batch_size=max(1, min(len(items), 64)))]
-
     def count(results: list[dict[str, Any]]) -> None:
         metrics.documents.inc(len(results))
         metrics.spans.inc(sum(len(r["spans"]) for r in results))
@@ -258,7 +263,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         body, _ = await read_body(request, (JSON,))
         doc = validate(ScanRequest, parse_json(body))
         check_sizes([doc])
-        (result,) = await run_in_threadpool(scan_dicts, as_docs([doc]))
+        (result,) = await batcher.submit(as_docs([doc]))
         if doc.id is None:
             result["id"] = None
         count([result])
@@ -267,8 +272,13 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @app.post(
         "/v1/scan/batch",
         response_model=BatchResponse,
-        openapi_extra=_body_schema(BatchRequest, ndjson=True),
+        openapi_extra=_body_schema(BatchRequest),
         summary="Scan many documents (JSON or NDJSON in; JSON, or NDJSON with Accept)",
+        description=(
+            "Up to the configured limit of documents (default 256), results in input order. The body may "
+            "also be `application/x-ndjson` (one ScanRequest object per line); with "
+            "`Accept: application/x-ndjson` the results stream back one JSON object per line."
+        ),
         tags=["scan"],
     )
     async def scan_batch(request: Request) -> Response:
@@ -362,5 +372,23 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    def openapi() -> dict[str, Any]:
+        """The generated schema, with the request bodies' nested definitions moved into components."""
+        if app.openapi_schema:
+            return app.openapi_schema
+        from fastapi.openapi.utils import get_openapi
+
+        doc = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = doc.setdefault("components", {}).setdefault("schemas", {})
+        for item in doc.get("paths", {}).values():
+            for op in item.values():
+                for media in op.get("requestBody", {}).get("content", {}).values():
+                    components.update(media.get("schema", {}).pop("$defs", {}))
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.state.metrics = metrics
     return app

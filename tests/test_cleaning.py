@@ -22,6 +22,11 @@ def test_cut_at_start_and_end():
     assert cut_spans("Body.\n\nSPAM\n", [(7, 11)]) == "Body.\n"
 
 
+def test_whitespace_between_merged_spans_is_kept():
+    # found by hypothesis: merging the two cuts must not glue the surrounding words together
+    assert cut_spans("aa aa", [(1, 2), (3, 4)]) == "a a"
+
+
 def test_adjacent_spans_are_cut_as_one():
     text = "A.\n\nS1\n\nS2\n\nB."
     assert cut_spans(text, [(4, 6), (8, 10)]) == "A.\n\nB."

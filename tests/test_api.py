@@ -1,0 +1,215 @@
+"""The HTTP service: behaviour through TestClient, and a real uvicorn process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the api extra is not installed")
+
+from fastapi.testclient import TestClient
+
+from api._settings import ApiSettings, hash_key
+from api.main import create_app
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(
+        create_app(ApiSettings(max_document_bytes=200_000, max_request_bytes=400_000, max_batch=5))
+    ) as c:
+        yield c
+
+
+def is_problem(r, status):
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body = r.json()
+    assert body["status"] == status and body["detail"] and body["title"]
+    return body
+
+
+def test_scan_returns_the_cli_shape(client, example_article):
+    r = client.post("/v1/scan", json={"text": example_article, "id": "a1"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == "a1" and body["verdict"] == "spam"
+    assert set(body) == {"id", "verdict", "score", "spans", "links", "cleaned_text", "model_version"}
+    (span,) = body["spans"]
+    assert example_article[span["start"] : span["end"]] == span["text"]
+    assert r.headers["x-request-id"]
+
+
+def test_same_request_same_response(client, example_article):
+    a = client.post("/v1/scan", json={"text": example_article}).content
+    b = client.post("/v1/scan", json={"text": example_article}).content
+    assert a == b
+
+
+def test_batch_json_and_ndjson(client, example_article):
+    clean = (FIXTURES / "clean-lookalikes.txt").read_text(encoding="utf-8")
+    r = client.post(
+        "/v1/scan/batch", json={"documents": [{"text": example_article}, {"text": clean, "id": "c"}]}
+    )
+    body = r.json()
+    assert [x["verdict"] for x in body["results"]] == ["spam", "clean"]
+    assert [x["id"] for x in body["results"]] == [0, "c"]
+    nd = "\n".join(json.dumps({"text": t}) for t in (example_article, clean)) + "\n"
+    r = client.post(
+        "/v1/scan/batch",
+        content=nd.encode(),
+        headers={"content-type": "application/x-ndjson", "accept": "application/x-ndjson"},
+    )
+    assert r.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(x) for x in r.text.splitlines()]
+    assert [x["verdict"] for x in lines] == ["spam", "clean"]
+
+
+def test_url_check(client):
+    r = client.post(
+        "/v1/urls/check", json={"urls": ["https://video-earn.makeup/2963723185946817/", "no", ""]}
+    )
+    reports = r.json()["reports"]
+    assert reports[0]["verdict"] == "malicious" and reports[0]["domain"] == "video-earn.makeup"
+    assert reports[1]["error"] and reports[2]["error"]
+
+
+def test_ops_endpoints(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    v = client.get("/version").json()
+    assert v["model_version"].startswith("seg-ctx-") and v["feature_format"] == 1
+    client.post("/v1/scan", json={"text": "A short clean note about the weather today."})
+    metrics = client.get("/metrics").text
+    assert "moderation_documents_scanned_total" in metrics
+    assert 'moderation_http_requests_total{method="POST",route="/v1/scan",status="200"}' in metrics
+
+
+def test_error_responses_are_problems(client):
+    is_problem(client.post("/v1/scan", content=b"{nope", headers={"content-type": "application/json"}), 400)
+    is_problem(
+        client.post("/v1/scan", content=b"\xff\xfe", headers={"content-type": "application/json"}), 400
+    )
+    is_problem(client.post("/v1/scan", content=b"hi", headers={"content-type": "text/plain"}), 415)
+    body = is_problem(client.post("/v1/scan", json={"txt": "x"}), 422)
+    assert "text" in body["detail"] and body["errors"]
+    is_problem(client.post("/v1/scan", json={"text": 5}), 422)
+    is_problem(client.post("/v1/scan", json=["a"]), 422)
+    is_problem(client.post("/v1/scan", json={"text": "x" * 200_001}), 413)
+    is_problem(
+        client.post("/v1/scan", content=b"x" * 400_001, headers={"content-type": "application/json"}), 413
+    )
+    is_problem(client.post("/v1/scan/batch", json={"documents": [{"text": "a"}] * 6}), 413)
+    is_problem(client.get("/nowhere"), 404)
+    is_problem(client.get("/v1/scan"), 405)
+
+
+def test_lone_surrogates_come_back_as_valid_json(client):
+    raw = b'{"text": "The council met \\ud800 on Monday and approved the budget."}'
+    r = client.post("/v1/scan", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 200
+    assert r.json()["cleaned_text"].startswith("The council met")
+
+
+def test_not_ready_is_503():
+    app = create_app()
+    c = TestClient(app)  # no context manager: the lifespan (model loading) has not run
+    is_problem(c.post("/v1/scan", json={"text": "x"}), 503)
+    is_problem(c.get("/readyz"), 503)
+    assert c.get("/healthz").status_code == 200
+
+
+def test_internal_errors_carry_a_request_id(monkeypatch, caplog):
+    app = create_app()
+    with TestClient(app, raise_server_exceptions=False) as c:
+        import moderation
+
+        def boom(*a, **k):
+            raise RuntimeError("kaput")
+
+        monkeypatch.setattr(moderation.Scanner, "scan_many", boom)
+        r = c.post("/v1/scan/batch", json={"documents": [{"text": "x"}]}, headers={"x-request-id": "req-42"})
+        body = is_problem(r, 500)
+        assert body["request_id"] == "req-42" and "req-42" in body["detail"]
+        assert "kaput" not in r.text
+
+
+def test_api_keys_and_rate_limit():
+    settings = ApiSettings(api_keys={"newsroom": hash_key("s3cret")}, rate_per_minute=2)
+    with TestClient(create_app(settings)) as c:
+        doc = {"text": "The council met on Monday."}
+        is_problem(c.post("/v1/scan", json=doc), 401)
+        is_problem(c.post("/v1/scan", json=doc, headers={"x-api-key": "wrong"}), 403)
+        ok = {"authorization": "Bearer s3cret"}
+        assert c.post("/v1/scan", json=doc, headers=ok).status_code == 200
+        assert c.post("/v1/scan", json=doc, headers=ok).status_code == 200
+        r = c.post("/v1/scan", json=doc, headers=ok)
+        is_problem(r, 429)
+        assert int(r.headers["retry-after"]) >= 1
+        assert c.get("/healthz").status_code == 200  # operations endpoints stay open
+
+
+def test_cors_is_off_by_default(client):
+    r = client.options(
+        "/v1/scan", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}
+    )
+    assert "access-control-allow-origin" not in r.headers
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_real_server_on_loopback(example_article):
+    import httpx
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "moderation.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--access-log",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("server did not become ready")
+        with httpx.Client(base_url=base, timeout=10) as c:
+            for _ in range(5):  # keep-alive requests, spread over both workers
+                r = c.post("/v1/scan", json={"text": example_article})
+                assert r.status_code == 200 and r.json()["verdict"] == "spam"
+            assert (
+                c.post("/v1/scan", content=b"{", headers={"content-type": "application/json"}).status_code
+                == 400
+            )
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    access = [json.loads(x) for x in err.decode().splitlines() if x.startswith("{")]
+    assert any(a["path"] == "/v1/scan" and a["status"] == 200 for a in access)
+    assert all("text" not in a for a in access)  # access logs never carry document text

@@ -11,8 +11,7 @@ import hmac
 import json
 import logging
 import time
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -28,6 +27,7 @@ from moderation import InputError, Scanner, check_url, json_dumps
 
 from ._batcher import Batcher
 from ._metrics import Metrics
+from ._observe import Observe
 from ._problems import PROBLEM_SCHEMA, ApiError, problem
 from ._schemas import (
     BatchRequest,
@@ -128,39 +128,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> Response:
-        rid = request.state.request_id if hasattr(request.state, "request_id") else "-"
+        rid = str(request.scope.get("state", {}).get("request_id", "-"))
         error_log.exception("internal error, request_id=%s", rid)
         metrics.errors.labels(type="500").inc()
         return problem(500, f"internal error; quote request id {rid}", request.url.path, request_id=rid)
 
-    # -- middleware: request id, access log, metrics -------------------------------------------------------
+    # -- middleware: request id, access log, metrics (pure ASGI, see _observe) ------------------------------
 
-    @app.middleware("http")
-    async def _observe(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = rid
-        start = time.perf_counter()
-        response: Response = await call_next(request)
-        elapsed = time.perf_counter() - start
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(route=path, method=request.method, status=str(response.status_code)).inc()
-        metrics.latency.labels(route=path).observe(elapsed)
-        response.headers["x-request-id"] = rid
-        if access_log.isEnabledFor(logging.INFO):
-            access_log.info(
-                json.dumps(
-                    {
-                        "request_id": rid,
-                        "method": request.method,
-                        "path": request.url.path,
-                        "status": response.status_code,
-                        "ms": round(1000 * elapsed, 2),
-                        "client": request.client.host if request.client else None,
-                    }
-                )
-            )
-        return response
+    app.add_middleware(Observe, metrics=metrics)
 
     # -- helpers --------------------------------------------------------------------------------------------
 

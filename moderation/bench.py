@@ -193,6 +193,160 @@ def generalization(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- HTTP load (make bench-api) -------------------------------------------------------------------------
+
+
+def _engine_two_cores(texts: list[str], seconds: float = 6.0) -> float:
+    """Documents/s of the engine itself with two processes (the ceiling the HTTP service is compared to)."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(2) as pool:
+        rates = pool.starmap(_engine_rate, [(texts, seconds)] * 2)
+    return float(sum(rates))
+
+
+def _engine_rate(texts: list[str], seconds: float) -> float:
+    from moderation import Scanner
+
+    scanner = Scanner.default()
+    list(scanner.scan_many(texts[:100]))
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        list(scanner.scan_many(texts))
+        done += len(texts)
+    return done / (time.perf_counter() - start)
+
+
+async def _client(
+    port: int, bodies: list[bytes], stop: float, latencies: list[float], interval: float, offset: float
+) -> None:
+    """One keep-alive connection posting /v1/scan back to back, or every ``interval`` seconds starting
+    ``offset`` seconds in (so paced connections do not fire in lockstep)."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = 0
+    next_at = time.perf_counter() + offset
+    try:
+        while time.perf_counter() < stop:
+            if interval:
+                delay = next_at - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                next_at += interval
+            body = bodies[i % len(bodies)]
+            i += 1
+            head = (
+                f"POST /v1/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            t0 = time.perf_counter()
+            writer.write(head + body)
+            await writer.drain()
+            header = await reader.readuntil(b"\r\n\r\n")
+            if not header.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"unexpected response: {header[:60]!r}")
+            length = next(
+                int(x.split(b":")[1])
+                for x in header.split(b"\r\n")
+                if x.lower().startswith(b"content-length")
+            )
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - t0)
+    finally:
+        writer.close()
+
+
+def _load(
+    port: int, bodies: list[bytes], connections: int, seconds: float, rate: float = 0.0
+) -> dict[str, float]:
+    import asyncio
+
+    latencies: list[float] = []
+
+    async def run() -> None:
+        stop = time.perf_counter() + seconds
+        interval = connections / rate if rate else 0.0
+        await asyncio.gather(
+            *(
+                _client(port, bodies[k:] + bodies[:k], stop, latencies, interval, k * interval / connections)
+                for k in range(connections)
+            )
+        )
+
+    start = time.perf_counter()
+    try:  # the client shares the cores with the server: the cheaper loop leaves more for the workers
+        import uvloop
+
+        uvloop.run(run())
+    except ImportError:
+        asyncio.run(run())
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "requests_per_second": round(n / elapsed, 1),
+        "p50_ms": round(1000 * latencies[n // 2], 2) if n else 0.0,
+        "p99_ms": round(1000 * latencies[max(0, int(n * 0.99) - 1)], 2) if n else 0.0,
+        "requests": n,
+    }
+
+
+def _serve(workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                if r.status == 200:
+                    return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the server did not become ready within 60 s")
+
+
+def api(args: argparse.Namespace) -> int:
+    rows = _rows(Path(args.bench))
+    texts = [r["text"] for r in rows]
+    bodies = [json.dumps({"text": t}).encode() for t in texts]
+    engine = _engine_two_cores(texts)
+    print(f"engine alone, 2 processes: {engine:.0f} documents/s (the reference)")
+    report: dict[str, Any] = {"engine_docs_per_second_2_cores": round(engine, 1), "runs": []}
+    for workers in (1, 2):
+        proc, port = _serve(workers)
+        try:
+            _load(port, bodies, args.connections, 2.0)  # warm-up
+            full = _load(port, bodies, args.connections, args.seconds)
+            half = _load(port, bodies, args.connections, args.seconds, rate=full["requests_per_second"] / 2)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        run = {"workers": workers, "saturated": full, "half_load": half}
+        report["runs"].append(run)
+        print(
+            f"{workers} worker(s): {full['requests_per_second']} requests/s saturated "
+            f"(p50 {full['p50_ms']} ms, p99 {full['p99_ms']} ms, {args.connections} connections); "
+            f"at half load {half['requests_per_second']} requests/s: p50 {half['p50_ms']} ms, "
+            f"p99 {half['p99_ms']} ms"
+        )
+    two = report["runs"][1]["saturated"]["requests_per_second"]
+    print(f"2 workers reach {100 * two / engine:.0f}% of the engine's own 2-core throughput")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m moderation.bench", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -206,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bench", required=True, help="benchmark JSONL")
     p.add_argument("--model-dir", required=True, help="model directory whose sidecar gets the scores")
     p.set_defaults(func=record)
+    p = sub.add_parser("api", help="HTTP load on loopback: 1 and 2 workers, saturated and at half load")
+    p.add_argument("--bench", required=True, help="benchmark JSONL (its articles are the request bodies)")
+    p.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
+    p.add_argument("--seconds", type=float, default=10.0, help="length of each timed run")
+    p.add_argument("--json", action="store_true", help="also print JSON")
+    p.set_defaults(func=api)
     p = sub.add_parser("generalization", help="benchmark recall on spam texts seen vs not seen in fitting")
     p.add_argument("--data", default="../shared/data", help="the data pack")
     p.set_defaults(func=generalization)

@@ -12,10 +12,15 @@ overall and per ``lang``.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._scanner import Scanner
+    from ._types import ScanResult
 
 import numpy as np
 
@@ -168,3 +173,20 @@ class Report:
                 f"{self.overall.docs} documents in {self.seconds:.2f} s = {d['docs_per_second']} docs/s"
             )
         return "\n".join(lines)
+
+
+def evaluate(scanner: Scanner, rows: Sequence[dict[str, Any]]) -> tuple[Report, list[ScanResult]]:
+    """Scan benchmark rows (``text``, ``spans``, ``clean_text``, ``lang``) and score them.
+
+    Only the scanning is timed. Returns the report and the results, in row order.
+    """
+    docs = [{"text": r["text"], "id": r.get("id", i), "lang": r.get("lang")} for i, r in enumerate(rows)]
+    start = time.perf_counter()
+    results = list(scanner.scan_many(docs))
+    report = Report(seconds=time.perf_counter() - start)
+    for row, res in zip(rows, results, strict=True):
+        gold = [(s["start"], s["end"]) for s in row["spans"]]
+        pred = [(s.start, s.end) for s in res.spans]
+        clean = row.get("clean_text", row["text"])
+        report.add(row.get("lang", "?"), score_document(row["text"], gold, pred, res.cleaned_text, clean))
+    return report, results

@@ -136,27 +136,12 @@ def record(args: argparse.Namespace) -> int:
     from classifiers import load_bundle, write_manifest
     from moderation import Scanner
 
-    from ._evaluate import Report, score_document
+    from ._evaluate import evaluate
 
     model_dir = Path(args.model_dir)
     bundle = load_bundle(model_dir)
     scanner = Scanner(bundle)
-    rows = _rows(Path(args.bench))
-    report = Report()
-    t = time.perf_counter()
-    results = list(scanner.scan_many({"text": r["text"], "id": r["id"]} for r in rows))
-    report.seconds = time.perf_counter() - t
-    for row, res in zip(rows, results, strict=True):
-        report.add(
-            row["lang"],
-            score_document(
-                row["text"],
-                [(s["start"], s["end"]) for s in row["spans"]],
-                [(s.start, s.end) for s in res.spans],
-                res.cleaned_text,
-                row["clean_text"],
-            ),
-        )
+    report, _ = evaluate(scanner, _rows(Path(args.bench)))
     manifest = dict(bundle.manifest)
     manifest["benchmark"] = {"file": "bench/dev.jsonl", **report.to_dict()}
     write_manifest(model_dir, manifest)

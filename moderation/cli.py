@@ -96,19 +96,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Scan a benchmark file and print the metrics."""
     import json
 
-    from ._evaluate import Report, score_document
-    from ._jsonl import Rejected, read_jsonl
+    from ._evaluate import evaluate
 
+    rows: list[dict[str, Any]] = []
     with ExitStack() as stack:
-        stream = _open_input(args.bench, stack)
-        rows: list[dict[str, Any]] = []
-        import json as _json
-
-        for n, raw in enumerate(stream, 1):
+        for n, raw in enumerate(_open_input(args.bench, stack), 1):
             if not raw.strip():
                 continue
             try:
-                row = _json.loads(raw)
+                row = json.loads(raw)
                 if not isinstance(row.get("text"), str) or not isinstance(row.get("spans"), list):
                     raise ValueError("needs 'text' and 'spans'")
             except (ValueError, AttributeError) as exc:
@@ -116,33 +112,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
             rows.append(row)
             if args.limit and len(rows) >= args.limit:
                 break
-    del read_jsonl, Rejected
     scanner = _scanner(args)
-    docs = [{"text": r["text"], "id": r.get("id", i), "lang": r.get("lang")} for i, r in enumerate(rows)]
-    start = time.perf_counter()
-    results = list(scanner.scan_many(docs))
-    seconds = time.perf_counter() - start
-    report = Report(seconds=seconds)
-    errors = []
-    for row, res in zip(rows, results, strict=True):
-        gold = [(s["start"], s["end"]) for s in row["spans"]]
-        pred = [(s.start, s.end) for s in res.spans]
-        report.add(
-            row.get("lang", "?"),
-            score_document(row["text"], gold, pred, res.cleaned_text, row.get("clean_text", row["text"])),
-        )
-        if args.errors and (bool(gold) != bool(pred) or gold != pred):
-            errors.append(
-                {
-                    "id": row.get("id"),
-                    "gold": [row["text"][s:e] for s, e in gold],
-                    "pred": [s.text for s in res.spans],
-                }
-            )
+    report, results = evaluate(scanner, rows)
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as f:
-            for e in errors:
-                f.write(json.dumps(e, ensure_ascii=False) + "\n")
+            for row, res in zip(rows, results, strict=True):
+                gold = [(s["start"], s["end"]) for s in row["spans"]]
+                if gold != [(s.start, s.end) for s in res.spans]:
+                    wrong = {
+                        "id": row.get("id"),
+                        "gold": [row["text"][s:e] for s, e in gold],
+                        "pred": [s.text for s in res.spans],
+                    }
+                    f.write(json.dumps(wrong, ensure_ascii=False) + "\n")
     if args.json:
         print(json.dumps({"model_version": scanner.model_version, **report.to_dict()}, indent=2))
     else:

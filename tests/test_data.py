@@ -47,24 +47,10 @@ def test_contrast_lines_inside_an_article(scanner, example_article):
 
 @pytest.fixture(scope="module")
 def bench_report(scanner):
-    from moderation._evaluate import Report, score_document
+    from moderation._evaluate import evaluate
 
-    rows = [
-        json.loads(x) for x in (DATA_DIR / "bench" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    report = Report()
-    results = scanner.scan_many({"text": r["text"], "id": r["id"]} for r in rows)
-    for row, res in zip(rows, results, strict=True):
-        report.add(
-            row["lang"],
-            score_document(
-                row["text"],
-                [(s["start"], s["end"]) for s in row["spans"]],
-                [(s.start, s.end) for s in res.spans],
-                res.cleaned_text,
-                row["clean_text"],
-            ),
-        )
+    lines = (DATA_DIR / "bench" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    report, _ = evaluate(scanner, [json.loads(x) for x in lines])
     return report.to_dict()
 
 

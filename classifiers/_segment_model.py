@@ -109,9 +109,9 @@ class SegmentModel:
         batch = self._features(texts)
         chars = self._chars(texts)
         dense = sp.csr_matrix(np.hstack([batch.dense, extra]).astype(np.float32))
-        a = LogisticRegression(C=self.C_a, solver="liblinear", max_iter=300)
+        a = LogisticRegression(C=self.C_a, solver="liblinear", max_iter=300, random_state=0)
         a.fit(sp.hstack([batch.words, dense]).tocsr(), y, sample_weight=sample_weight)
-        b = LogisticRegression(C=self.C_b, solver="liblinear", max_iter=300)
+        b = LogisticRegression(C=self.C_b, solver="liblinear", max_iter=300, random_state=0)
         b.fit(sp.hstack([batch.words, chars, dense]).tocsr(), y, sample_weight=sample_weight)
         n = self.n_features
         coef_a = a.coef_.ravel().astype(np.float32)

@@ -138,6 +138,17 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
     return Featurized(doc_index, scores.stage_a, scores.score, ctx, sim, votes)
 
 
+def _runs(indices: np.ndarray) -> list[list[int]]:
+    """Consecutive runs of sorted segment indices: [1, 2, 5] -> [[1, 2], [5]]."""
+    runs: list[list[int]] = []
+    for j in indices:
+        if runs and runs[-1][-1] == j - 1:
+            runs[-1].append(int(j))
+        else:
+            runs.append([int(j)])
+    return runs
+
+
 _default_lock = threading.Lock()
 _default_cache: dict[Path | None, ModelBundle] = {}
 
@@ -220,63 +231,72 @@ class Scanner:
         return results
 
     def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
+        """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
         from classifiers import LANGUAGES
 
-        norm = p.norm
         links = tuple(self._link(p, k) for k in range(len(p.links)))
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
-        if doc_score >= self.document_threshold:
+        if doc_score >= self.document_threshold:  # the article gate
             flagged = proba >= self.span_threshold
             self._extend(flagged, proba, p.segments)
-            votes = feats.lang_votes[rows]
-            doc_votes = votes.sum(axis=0)
+            doc_votes = feats.lang_votes[rows].sum(axis=0)
             doc_lang = LANGUAGES[int(np.argmax(doc_votes))] if doc_votes.sum() >= 5 else None
-            groups: list[list[int]] = []
-            for j in np.flatnonzero(flagged):
-                prev = groups[-1][-1] if groups else None
-                if prev is not None and prev == j - 1:
-                    groups[-1].append(int(j))
-                else:
-                    groups.append([int(j)])
-            for group in groups:
-                s = p.segments[group[0]].start
-                e = p.segments[group[-1]].end
-                start, end = norm.to_original(s, e)
-                seg_rows = [rows.start + j for j in group]
-                v = votes[group].sum(axis=0)
-                seg_lang = LANGUAGES[int(np.argmax(v))] if v.max() >= 2 and v.max() >= 0.6 * v.sum() else None
-                link_reasons = [
-                    f"link {lk.domain}: {'; '.join(lk.reasons)}"
-                    for lk in links
-                    if start <= lk.start < end and lk.reasons and lk.verdict != "trusted"
-                ]
-                inside = [lk for lk in links if start <= lk.start and lk.end <= end]
-                plain = p.doc.text[start:end]
-                for lk in reversed(inside):  # the words around the links, for the text cues
-                    plain = plain[: lk.start - start] + " " + plain[lk.end - start :]
-                reasons = explain(
-                    plain,
-                    score=float(proba[group].max()),
-                    text_score=float(feats.text_score[seg_rows].max()),
-                    similarity=float(feats.similarity[seg_rows].min()),
-                    seg_lang=seg_lang,
-                    doc_lang=doc_lang,
-                    link_reasons=link_reasons,
-                )
-                spans.append(
-                    Span(start, end, p.doc.text[start:end], float(proba[group].max()), "spam", tuple(reasons))
-                )
-        cleaned = cut_spans(p.doc.text, [(s.start, s.end) for s in spans])
+            spans = [
+                self._span(p, run, proba, feats, rows, links, doc_lang)
+                for run in _runs(np.flatnonzero(flagged))
+            ]
         return ScanResult(
             id=p.doc.id,
             verdict="spam" if spans else "clean",
             score=max((s.score for s in spans), default=doc_score),
             spans=tuple(spans),
             links=links,
-            cleaned_text=cleaned,
+            cleaned_text=cut_spans(p.doc.text, [(s.start, s.end) for s in spans]),
             model_version=self.model_version,
         )
+
+    @staticmethod
+    def _span(
+        p: Prepared,
+        run: list[int],
+        proba: np.ndarray,
+        feats: Featurized,
+        rows: slice,
+        links: Sequence[Link],
+        doc_lang: str | None,
+    ) -> Span:
+        """One span from a run of adjacent flagged segments, mapped to the original text, with reasons."""
+        from classifiers import LANGUAGES
+
+        start, end = p.norm.to_original(p.segments[run[0]].start, p.segments[run[-1]].end)
+        seg_rows = [rows.start + j for j in run]
+        votes = feats.lang_votes[seg_rows].sum(axis=0)
+        seg_lang = (
+            LANGUAGES[int(np.argmax(votes))]
+            if votes.max() >= 2 and votes.max() >= 0.6 * votes.sum()
+            else None
+        )
+        inside = [lk for lk in links if start <= lk.start and lk.end <= end]
+        link_reasons = [
+            f"link {lk.domain}: {'; '.join(lk.reasons)}"
+            for lk in inside
+            if lk.reasons and lk.verdict != "trusted"
+        ]
+        words = p.doc.text[start:end]
+        for lk in reversed(inside):  # the words around the links, for the text cues
+            words = words[: lk.start - start] + " " + words[lk.end - start :]
+        score = float(proba[run].max())
+        reasons = explain(
+            words,
+            score=score,
+            text_score=float(feats.text_score[seg_rows].max()),
+            similarity=float(feats.similarity[seg_rows].min()),
+            seg_lang=seg_lang,
+            doc_lang=doc_lang,
+            link_reasons=link_reasons,
+        )
+        return Span(start, end, p.doc.text[start:end], score, "spam", tuple(reasons))
 
     def _extend(self, flagged: np.ndarray, proba: np.ndarray, segments: Sequence[Segment]) -> None:
         """Grow flagged runs into neighbours of the same paragraph that pass the (lower) extend threshold.

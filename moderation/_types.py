@@ -7,7 +7,7 @@ text, but results are always mapped back.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Verdict = Literal["spam", "clean"]
@@ -126,7 +126,6 @@ class ScanResult:
     links: tuple[Link, ...]
     cleaned_text: str
     model_version: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/HTTP JSON shape (the contract in the README)."""

@@ -49,6 +49,16 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+def _prepend(a: np.ndarray, value: object) -> np.ndarray:
+    """``[value, *a]`` (``np.r_`` is slow for small arrays)."""
+    return np.concatenate((np.array([value], dtype=a.dtype), a))
+
+
+def _append(a: np.ndarray, value: object) -> np.ndarray:
+    """``[*a, value]``."""
+    return np.concatenate((a, np.array([value], dtype=a.dtype)))
+
+
 def _row_sq(m: sp.csr_matrix) -> np.ndarray:
     """Squared L2 norm of every row."""
     counts = np.diff(m.indptr)
@@ -93,26 +103,26 @@ def context_features(
         return out
     doc_index = np.asarray(doc_index)
     paragraph_index = np.asarray(paragraph_index)
-    starts = np.flatnonzero(np.r_[True, doc_index[1:] != doc_index[:-1]])
-    sizes = np.diff(np.r_[starts, n])
+    starts = np.flatnonzero(_prepend(doc_index[1:] != doc_index[:-1], True))
+    sizes = np.diff(_append(starts, n))
     group = np.repeat(np.arange(len(starts)), sizes)
     pos = np.arange(n) - np.repeat(starts, sizes)
     first = pos == 0
     last = pos == np.repeat(sizes, sizes) - 1
     lg = _logit(score)
 
-    prev = np.r_[0.0, score[:-1]]
-    nxt = np.r_[score[1:], 0.0]
+    prev = _prepend(score[:-1], 0.0)
+    nxt = _append(score[1:], 0.0)
     prev[first] = 0.0
     nxt[last] = 0.0
-    same_prev = np.r_[False, paragraph_index[1:] == paragraph_index[:-1]] & ~first
-    same_next = np.r_[paragraph_index[:-1] == paragraph_index[1:], False] & ~last
+    same_prev = _prepend(paragraph_index[1:] == paragraph_index[:-1], False) & ~first
+    same_next = _append(paragraph_index[:-1] == paragraph_index[1:], False) & ~last
 
     # the document's highest score apart from the segment itself
     doc_max = np.maximum.reduceat(score, starts)
     masked = score.copy()
     order = np.lexsort((score, group))  # by document, then by score: each document's last is its maximum
-    top = order[np.r_[starts[1:], n] - 1]
+    top = order[_append(starts[1:], n) - 1]
     masked[top] = -1.0
     second = np.maximum.reduceat(masked, starts)
     other = np.repeat(doc_max, sizes)

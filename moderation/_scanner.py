@@ -221,12 +221,17 @@ class Scanner:
         prepared = [prepare(d) for d in docs]
         feats = featurize(prepared, self.models.segment)
         proba = self.models.context.predict_proba(feats.context) if len(feats.context) else np.zeros(0)
+        return self._decide_all(prepared, feats, proba)
+
+    def _decide_all(
+        self, prepared: Sequence[Prepared], feats: Featurized, proba: np.ndarray
+    ) -> list[ScanResult]:
+        """``_decide`` for each document of a featurized batch (its segments' rows, in order)."""
         results = []
         offset = 0
         for p in prepared:
-            n = len(p.segments)
-            rows = slice(offset, offset + n)
-            offset += n
+            rows = slice(offset, offset + len(p.segments))
+            offset = rows.stop
             results.append(self._decide(p, proba[rows], feats, rows))
         return results
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ._evaluate import Report, score_document
+from ._evaluate import Report, mostly_inside, score_document, span_mask, visible
 from ._scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
 from ._settings import Settings
 from ._trainset import (
@@ -52,18 +52,10 @@ class Labeled:
 
 
 def _label(doc: Injected, p: Prepared) -> list[int]:
-    text = doc.text
-    inside = np.zeros(len(text) + 1, dtype=bool)
-    for s, e in doc.spans:
-        inside[s:e] = True
-    out = []
-    for seg in p.segments:
-        s, e = p.norm.to_original(seg.start, seg.end)
-        chars = [not text[i].isspace() for i in range(s, e)]
-        total = sum(chars)
-        spam = sum(1 for i, c in zip(range(s, e), chars, strict=True) if c and inside[i])
-        out.append(int(total > 0 and 2 * spam >= total))
-    return out
+    """1 for each segment at least half of whose visible characters were injected spam."""
+    nonspace = visible(doc.text)
+    ranges = [p.norm.to_original(seg.start, seg.end) for seg in p.segments]
+    return [int(x) for x in mostly_inside(nonspace, span_mask(len(nonspace), doc.spans), ranges)]
 
 
 def label_documents(docs: Sequence[Injected]) -> Labeled:
@@ -124,12 +116,7 @@ def evaluate_prepared(
 ) -> Report:
     """Score already-featurized documents with the scanner's decision step (for threshold search)."""
     report = Report()
-    offset = 0
-    for d, p in zip(docs, prepared, strict=True):
-        n = len(p.segments)
-        rows = slice(offset, offset + n)
-        offset += n
-        r = scanner._decide(p, proba[rows], feats, rows)
+    for d, r in zip(docs, scanner._decide_all(prepared, feats, proba), strict=True):
         counts = score_document(
             d.text, d.spans, [(s.start, s.end) for s in r.spans], r.cleaned_text, d.clean_text
         )

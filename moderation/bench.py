@@ -152,6 +152,7 @@ def record(args: argparse.Namespace) -> int:
 def generalization(args: argparse.Namespace) -> int:
     from moderation import Scanner
 
+    from ._evaluate import mostly_inside, span_mask, visible
     from ._trainset import load_corpus
 
     corpus = load_corpus(Path(args.data))
@@ -160,7 +161,8 @@ def generalization(args: argparse.Namespace) -> int:
     scanner = Scanner.default()
     stats = {"fitted SMS/YouTube texts": [0, 0], "held-out SMS/YouTube texts": [0, 0], "other lines": [0, 0]}
     for row, res in zip(rows, scanner.scan_many({"text": r["text"]} for r in rows), strict=True):
-        flagged = [(x.start, x.end) for x in res.spans]
+        nonspace = visible(row["text"])
+        flagged = span_mask(len(nonspace), [(x.start, x.end) for x in res.spans])
         for sp in row["spans"]:
             gold = row["text"][sp["start"] : sp["end"]]
             groups = {g for t, g in messages if t in gold}
@@ -169,10 +171,8 @@ def generalization(args: argparse.Namespace) -> int:
                 if not groups
                 else ("held-out SMS/YouTube texts" if groups == {2} else "fitted SMS/YouTube texts")
             )
-            visible = [i for i in range(sp["start"], sp["end"]) if not row["text"][i].isspace()]
-            hit = sum(1 for i in visible if any(a <= i < b for a, b in flagged))
             stats[key][0] += 1
-            stats[key][1] += int(2 * hit >= len(visible))
+            stats[key][1] += int(mostly_inside(nonspace, flagged, [(sp["start"], sp["end"])])[0])
     for key, (n, found) in stats.items():
         print(f"{key:>28}: {found}/{n} gold spans found = {found / max(n, 1):.3f}")
     return 0

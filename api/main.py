@@ -210,9 +210,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             ):
                 raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")
 
-    def as_docs(docs: list[ScanRequest]) -> list[dict[str, Any]]:
+    def as_docs(docs: list[ScanRequest], number_missing_ids: bool) -> list[dict[str, Any]]:
+        """Engine inputs; in a batch a document without an id gets its position, alone it keeps null."""
         return [
-            {"text": d.text, "id": d.id if d.id is not None else i, "url": d.url, "lang": d.lang}
+            {
+                "text": d.text,
+                "id": i if d.id is None and number_missing_ids else d.id,
+                "url": d.url,
+                "lang": d.lang,
+            }
             for i, d in enumerate(docs)
         ]
 
@@ -238,9 +244,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         body, _ = await read_body(request, (JSON,))
         doc = validate(ScanRequest, parse_json(body))
         check_sizes([doc])
-        (result,) = await batcher.submit(as_docs([doc]))
-        if doc.id is None:
-            result["id"] = None
+        (result,) = await batcher.submit(as_docs([doc], number_missing_ids=False))
         count([result])
         return json_response(result)
 
@@ -268,7 +272,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         else:
             docs = validate(BatchRequest, parse_json(body)).documents
         check_sizes(docs)
-        items = as_docs(docs)
+        items = as_docs(docs, number_missing_ids=True)
         if NDJSON in request.headers.get("accept", ""):
 
             async def stream() -> AsyncIterator[bytes]:

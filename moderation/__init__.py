@@ -8,14 +8,17 @@ Exceptions::
 
     ModerationError
     ├── InputError
-    └── ConfigurationError
+    ├── ConfigurationError
+    └── ResumeError
     (model files: classifiers.ArtifactError)
 """
 
 from __future__ import annotations
 
+from ._clean_run import CleanReport, clean_files
 from ._cleaning import cut_spans
-from ._errors import ConfigurationError, InputError, ModerationError
+from ._cleanup import CleanOptions, CleanStats
+from ._errors import ConfigurationError, InputError, ModerationError, ResumeError
 from ._jsonl import dumps as json_dumps
 from ._links import FoundLink, find_links
 from ._normalize import NormalizedText, normalize
@@ -28,6 +31,9 @@ from ._urls import check_url
 __version__ = "0.1.0"
 
 __all__ = [
+    "CleanOptions",
+    "CleanReport",
+    "CleanStats",
     "ConfigurationError",
     "Document",
     "FoundLink",
@@ -35,6 +41,7 @@ __all__ = [
     "Link",
     "ModerationError",
     "NormalizedText",
+    "ResumeError",
     "ScanResult",
     "Scanner",
     "Segment",
@@ -42,6 +49,7 @@ __all__ = [
     "Span",
     "__version__",
     "check_url",
+    "clean_files",
     "cut_spans",
     "find_links",
     "json_dumps",

@@ -4,7 +4,9 @@ One base, translated to exit codes and messages only at the edges (the CLI, the 
 
     ModerationError
     ├── InputError          a record or file the caller gave us is unusable (names the line/record)
-    └── ConfigurationError  settings or arguments that cannot work together
+    ├── ConfigurationError  settings or arguments that cannot work together
+    └── ResumeError         ``clean --resume`` and the work directory disagree (nothing to resume,
+                            a run to resume, or inputs/options/models changed since)
 
 Model-loading failures come from ``classifiers.ClassifierError`` (``ArtifactError``) and are re-raised
 unchanged: they already name the fix (``make model``).
@@ -29,3 +31,7 @@ class InputError(ModerationError):
 
 class ConfigurationError(ModerationError):
     """Settings or arguments that cannot work together."""
+
+
+class ResumeError(ModerationError):
+    """A cleanup run cannot start or resume as asked; the message says what to do."""

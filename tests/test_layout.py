@@ -41,6 +41,9 @@ def test_public_names_are_pinned():
 
     assert sorted(moderation.__all__) == sorted(
         [
+            "CleanOptions",
+            "CleanReport",
+            "CleanStats",
             "ConfigurationError",
             "Document",
             "FoundLink",
@@ -48,6 +51,7 @@ def test_public_names_are_pinned():
             "Link",
             "ModerationError",
             "NormalizedText",
+            "ResumeError",
             "ScanResult",
             "Scanner",
             "Segment",
@@ -55,6 +59,7 @@ def test_public_names_are_pinned():
             "Span",
             "__version__",
             "check_url",
+            "clean_files",
             "cut_spans",
             "find_links",
             "json_dumps",

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 BENCH  ?= $(DATA)/bench/dev.jsonl
 
-.PHONY: demo test check model eval bench bench-api serve venv clean
+.PHONY: demo test check model eval bench bench-api bench-clean serve venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ serve: venv  ## the HTTP API on 127.0.0.1:8000 with the shipped models
 
 bench-api: venv  ## bounded load on loopback: requests/s and p50/p99 for 1 and 2 workers
 	$(BIN)/python -m moderation.bench api --bench $(BENCH)
+
+bench-clean: venv  ## moderation clean on 50k gzip JSONL documents: 1 vs 2 workers, peak memory vs input size
+	$(BIN)/python -m moderation.bench clean --data $(DATA)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -38,6 +38,7 @@ __all__ = [
     "default_model_dir",
     "featurize_texts",
     "load_bundle",
+    "model_version",
     "save_bundle",
     "write_manifest",
 ]
@@ -46,6 +47,7 @@ _LAZY = {
     "ModelBundle": "_artifacts",
     "default_model_dir": "_artifacts",
     "load_bundle": "_artifacts",
+    "model_version": "_artifacts",
     "save_bundle": "_artifacts",
     "write_manifest": "_artifacts",
     "CONTEXT_FEATURES": "_context_model",

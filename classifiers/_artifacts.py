@@ -134,6 +134,19 @@ def check_compatible(manifest: dict[str, Any]) -> None:
         raise ArtifactError(f"the models were built with numpy {built}, but {have} is installed; {_FIX}")
 
 
+def model_version(directory: Path | None = None) -> str:
+    """The version tag of the models in ``directory`` after checking their sidecar, without loading them.
+
+    For a process that only coordinates workers: it fails early, naming the fix, where loading would.
+    """
+    directory = directory or default_model_dir()
+    manifest = read_manifest(directory)
+    check_compatible(manifest)
+    if not (directory / MODEL_FILE).is_file():
+        raise ArtifactError(f"no model file {directory / MODEL_FILE}; {_FIX}")
+    return str(manifest.get("model_version", "unversioned"))
+
+
 def load_bundle(directory: Path | None = None) -> ModelBundle:
     """Load and verify the models in ``directory`` (default: the shipped ones)."""
     directory = directory or default_model_dir()

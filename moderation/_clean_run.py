@@ -244,6 +244,16 @@ def _fingerprint(
     return {"inputs": files, "options": options.fingerprint(), "output_format": out_format, "model": model}
 
 
+def _model_version(options: CleanOptions, workers: int) -> str:
+    """Check the models before any work. With worker processes, only their sidecar is read here: the
+    workers load the models, and this process needs neither the time nor the memory."""
+    if workers <= 1:
+        return Cleaner(options).scanner.model_version
+    from classifiers import model_version
+
+    return model_version(Path(options.model_dir) if options.model_dir else None)
+
+
 def _write_json_atomic(path: Path, obj: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
@@ -323,7 +333,7 @@ def clean_files(
     )
     work = out_path.with_name(out_path.name + ".partial")
     state_path = work / "state.json"
-    model = Cleaner(options).scanner.model_version  # loads (and checks) the models before any work
+    model = _model_version(options, workers)
     fingerprint = (
         None if any(s.path == "-" for s in sources) else _fingerprint(sources, options, target.format, model)
     )
@@ -479,7 +489,7 @@ def _clean_to_stdout(
         handles.append(handle)
         return handle
 
-    model = Cleaner(options).scanner.model_version
+    model = _model_version(options, workers)
     rejects_out = open_log(rejects)
     drops_out = open_log(drops) if options.mode == "drop" else None
     reader = RecordReader(sources)

@@ -40,7 +40,7 @@ def json_line(obj: Any) -> bytes:
 
 def _compressed_writer(raw: IO[bytes], compression: str | None) -> Any:
     if compression == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0)
+        return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6)  # 9 costs 2x for ~2% size
     if compression == "zstd":
         import zstandard
 

@@ -11,6 +11,8 @@
 ``generalization`` splits benchmark recall by where each gold span's spam text comes from: SMS/YouTube
 texts the models were fitted on, texts held out from fitting (hash group 2), or lines not from those
 collections at all. It shows how much of the score is memorization.
+
+``clean`` (``make bench-clean``) runs ``moderation clean`` on a built gzip JSONL (see ``_bench_clean``).
 """
 
 from __future__ import annotations
@@ -354,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("generalization", help="benchmark recall on spam texts seen vs not seen in fitting")
     p.add_argument("--data", default="../shared/data", help="the data pack")
     p.set_defaults(func=generalization)
+    from ._bench_clean import add_parser as add_clean
+
+    add_clean(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

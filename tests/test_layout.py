@@ -84,6 +84,7 @@ def test_public_names_are_pinned():
             "default_model_dir",
             "featurize_texts",
             "load_bundle",
+            "model_version",
             "save_bundle",
             "write_manifest",
         ]

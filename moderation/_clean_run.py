@@ -316,9 +316,13 @@ def clean_files(
             sources, names, options, workers, rejects, drops, chunk_size, progress, log, started
         )
 
-    target = detect(output, output_format)
-    if target.path == "-":
-        raise InputError("give an output file or -")
+    try:
+        target = detect(output, output_format)
+    except InputError:
+        if output_format is not None:
+            raise
+        first = sources[0]  # a name that does not say: the inputs' format
+        target = Source(output, first.format, first.compression)
     out_path = Path(output)
     check_writable(out_path)
     if any(

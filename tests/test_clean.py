@@ -291,6 +291,13 @@ def test_zstd_output_and_failures_leave_no_partial_output(tmp_path):
         clean_files([str(src)], str(tmp_path / "nowhere" / "out.jsonl"), progress=False)
 
 
+def test_output_without_a_suffix_takes_the_input_format(tmp_path):
+    src = tmp_path / "in.jsonl.gz"
+    write_jsonl(src, records(2))
+    clean_files([str(src)], str(tmp_path / "cleaned"), progress=False)
+    assert gzip.decompress((tmp_path / "cleaned").read_bytes()).count(b"\n") == 2
+
+
 def test_leftover_work_directory_needs_resume(tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(3))

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 BENCH  ?= $(DATA)/bench/dev.jsonl
 
-.PHONY: demo test check model eval bench bench-api bench-clean serve venv clean
+.PHONY: demo test check model eval bench bench-api bench-clean bench-urls serve venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,9 @@ check: venv  ## lint, format check and types
 	$(BIN)/ruff format --check moderation classifiers api tests
 	$(BIN)/mypy moderation classifiers api
 
-model: venv  ## rebuild the shipped models from ../shared/data and record the benchmark in the sidecar
+model: venv  ## rebuild the shipped models (text and URL) from ../shared/data; scores go in the sidecars
 	$(BIN)/moderation train --data $(DATA) --out classifiers/models
+	$(BIN)/moderation train-urls --data $(DATA) --out classifiers/models
 	$(BIN)/python -m moderation.bench record --bench $(BENCH) --model-dir classifiers/models
 
 eval: venv  ## the benchmark metrics
@@ -46,6 +47,9 @@ bench-api: venv  ## bounded load on loopback: requests/s and p50/p99 for 1 and 2
 
 bench-clean: venv  ## moderation clean on 50k gzip JSONL documents: 1 vs 2 workers, peak memory vs input size
 	$(BIN)/python -m moderation.bench clean --data $(DATA)
+
+bench-urls: venv  ## URL checker: held-out AUC/FPR, list exactness, checks/s on one core, cold start
+	OMP_NUM_THREADS=1 $(BIN)/python -m moderation.bench urls --data $(DATA)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

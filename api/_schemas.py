@@ -91,15 +91,26 @@ class BatchResponse(BaseModel):
     model_version: str
 
 
+class ListHitOut(BaseModel):
+    kind: Literal["block", "allow", "shortener"]
+    source: str
+    entry: str
+    match: Literal["host", "parent", "prefix"]
+
+
 class UrlReport(BaseModel):
-    """The engine's basic, offline reputation of one URL; ``error`` when it is not a URL."""
+    """The URL checker's judgement of one URL (offline: model, rules, local lists); only ``url`` and
+    ``error`` when the string is not a URL."""
 
     url: str
     domain: str | None = None
     score: float | None = None
     verdict: Literal["malicious", "suspicious", "neutral", "trusted"] | None = None
     reasons: list[str] = []
-    list_hits: list[str] = []
+    list_hits: list[ListHitOut] = []
+    normalized: str | None = None
+    is_ip: bool | None = None
+    is_shortener: bool | None = None
     error: str | None = None
 
 
@@ -116,3 +127,5 @@ class Version(BaseModel):
     model_version: str
     feature_format: int | None
     data_fingerprint: dict[str, str]
+    url_model_version: str
+    url_lists: int

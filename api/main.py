@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response, StreamingResponse
 
 import moderation
-from moderation import InputError, Scanner, check_url, json_dumps
+from moderation import Scanner, json_dumps
 
 from ._batcher import Batcher
 from ._metrics import Metrics
@@ -290,7 +290,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         "/v1/urls/check",
         response_model=UrlCheckResponse,
         openapi_extra=_body_schema(UrlCheckRequest),
-        summary="Judge URLs (basic offline reputation)",
+        summary="Judge URLs (offline: lexical model, rules, local lists)",
         tags=["urls"],
     )
     async def urls_check(request: Request) -> Response:
@@ -301,23 +301,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             raise ApiError(413, f"{len(req.urls)} URLs exceed the limit of {settings.max_batch * 4}")
 
         def run() -> list[dict[str, Any]]:
-            out = []
-            for url in req.urls:
-                try:
-                    lk = check_url(url)
-                    out.append(
-                        {
-                            "url": lk.url,
-                            "domain": lk.domain,
-                            "score": round(lk.score, 4),
-                            "verdict": lk.verdict,
-                            "reasons": list(lk.reasons),
-                            "list_hits": [],
-                        }
-                    )
-                except InputError as exc:
-                    out.append({"url": url, "reasons": [], "list_hits": [], "error": str(exc)})
-            return out
+            checker = scanner().url_checker
+            return [checker.check(url).to_dict() for url in req.urls]
 
         return json_response({"reports": await run_in_threadpool(run)})
 
@@ -338,6 +323,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             "model_version": str(m.get("model_version", "")),
             "feature_format": m.get("feature_format"),
             "data_fingerprint": m.get("data_fingerprint", {}),
+            "url_model_version": scanner().url_checker.model_version,
+            "url_lists": len(scanner().url_checker.lists),
         }
 
     @app.get(

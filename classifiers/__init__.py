@@ -17,15 +17,26 @@ from typing import TYPE_CHECKING, Any
 from ._errors import ArtifactError, ClassifierError
 
 if TYPE_CHECKING:
-    from ._artifacts import ModelBundle, default_model_dir, load_bundle, save_bundle, write_manifest
+    from ._artifacts import (
+        ModelBundle,
+        default_model_dir,
+        load_bundle,
+        load_url_model,
+        model_version,
+        save_bundle,
+        save_url_model,
+        write_manifest,
+    )
     from ._context_model import CONTEXT_FEATURES, ContextModel, context_features
     from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
     from ._segment_model import SegmentModel, SegmentScores
+    from ._url_model import URL_FEATURES, UrlModel, UrlParts, url_features
 
 __all__ = [
     "CONTEXT_FEATURES",
     "LANGUAGES",
     "TEXT_FEATURES",
+    "URL_FEATURES",
     "ArtifactError",
     "ClassifierError",
     "ContextModel",
@@ -33,13 +44,18 @@ __all__ = [
     "SegmentModel",
     "SegmentScores",
     "TextBatch",
+    "UrlModel",
+    "UrlParts",
     "char_matrix",
     "context_features",
     "default_model_dir",
     "featurize_texts",
     "load_bundle",
+    "load_url_model",
     "model_version",
     "save_bundle",
+    "save_url_model",
+    "url_features",
     "write_manifest",
 ]
 
@@ -48,6 +64,12 @@ _LAZY = {
     "default_model_dir": "_artifacts",
     "load_bundle": "_artifacts",
     "model_version": "_artifacts",
+    "load_url_model": "_artifacts",
+    "save_url_model": "_artifacts",
+    "URL_FEATURES": "_url_model",
+    "UrlModel": "_url_model",
+    "UrlParts": "_url_model",
+    "url_features": "_url_model",
     "save_bundle": "_artifacts",
     "write_manifest": "_artifacts",
     "CONTEXT_FEATURES": "_context_model",

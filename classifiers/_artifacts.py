@@ -23,6 +23,7 @@ import numpy as np
 from ._context_model import ContextModel
 from ._errors import ArtifactError
 from ._segment_model import SegmentModel
+from ._url_model import UrlModel
 
 MANIFEST = "manifest.json"
 MODEL_FILE = "models.npz"
@@ -182,3 +183,58 @@ def load_bundle(directory: Path | None = None) -> ModelBundle:
         thresholds={k: float(v) for k, v in manifest.get("thresholds", {}).items()},
         manifest=manifest,
     )
+
+
+URL_MODEL_FILE = "url-model.npz"
+URL_MANIFEST = "url-model.json"
+
+
+def save_url_model(model: UrlModel, directory: Path, extra: dict[str, Any]) -> dict[str, Any]:
+    """Write the URL model's weights and its own sidecar (sha256, versions, data fingerprint, scores)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / URL_MODEL_FILE
+    arrays = model.to_arrays()
+    with path.open("wb") as f:
+        np.savez_compressed(f, allow_pickle=False, **arrays)
+    digest = sha256_file(path)
+    manifest = {
+        **extra,
+        "model_version": f"url-{digest[:12]}",
+        "feature_format": FEATURE_FORMAT,
+        "files": {URL_MODEL_FILE: {"sha256": digest, "bytes": path.stat().st_size}},
+        "libraries": library_versions(),
+        "params": {"C": model.C, "random_state": model.random_state},
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    (directory / URL_MANIFEST).write_text(text, encoding="utf-8")
+    return manifest
+
+
+def load_url_model(directory: Path | None = None) -> tuple[UrlModel, dict[str, Any]] | None:
+    """The URL model and its sidecar, or None when the directory has none (the checker then uses rules
+    and lists only). A model that is present but altered or incompatible raises ``ArtifactError``."""
+    directory = directory or default_model_dir()
+    sidecar = directory / URL_MANIFEST
+    if not sidecar.is_file():
+        return None
+    try:
+        manifest = dict(json.loads(sidecar.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"unreadable URL model sidecar {sidecar} ({exc}); {_FIX}") from None
+    check_compatible(manifest)
+    path = directory / URL_MODEL_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"cannot read URL model {path} ({exc.strerror}); {_FIX}") from None
+    expected = manifest.get("files", {}).get(URL_MODEL_FILE, {}).get("sha256")
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise ArtifactError(f"URL model {path} does not match its sidecar; refusing to load it; {_FIX}")
+    import io
+
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        return UrlModel.from_arrays(manifest["params"], arrays), manifest
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ArtifactError(f"URL model {path} is incomplete ({exc}); {_FIX}") from None

@@ -8,6 +8,7 @@ Exceptions::
 
     ModerationError
     ├── InputError
+    │   └── UrlError
     ├── ConfigurationError
     └── ResumeError
     (model files: classifiers.ArtifactError)
@@ -21,11 +22,15 @@ from ._cleanup import CleanOptions, CleanStats
 from ._errors import ConfigurationError, InputError, ModerationError, ResumeError
 from ._jsonl import dumps as json_dumps
 from ._links import FoundLink, find_links
+from ._lists import ListHit, ListStore
 from ._normalize import NormalizedText, normalize
+from ._providers import SafeBrowsingProvider, UrlhausProvider
 from ._scanner import Document, Scanner
 from ._segment import segment
 from ._settings import Settings
 from ._types import Link, ScanResult, Segment, Span
+from ._url_checker import UrlChecker, UrlReport
+from ._urlparse import ParsedUrl, UrlError, parse_url
 from ._urls import check_url
 
 __version__ = "0.1.0"
@@ -39,14 +44,22 @@ __all__ = [
     "FoundLink",
     "InputError",
     "Link",
+    "ListHit",
+    "ListStore",
     "ModerationError",
     "NormalizedText",
+    "ParsedUrl",
     "ResumeError",
+    "SafeBrowsingProvider",
     "ScanResult",
     "Scanner",
     "Segment",
     "Settings",
     "Span",
+    "UrlChecker",
+    "UrlError",
+    "UrlReport",
+    "UrlhausProvider",
     "__version__",
     "check_url",
     "clean_files",
@@ -54,5 +67,6 @@ __all__ = [
     "find_links",
     "json_dumps",
     "normalize",
+    "parse_url",
     "segment",
 ]

@@ -32,6 +32,8 @@ from ._types import Link, ScanResult, Segment, Span
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
 
+    from ._url_checker import UrlChecker
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -160,9 +162,12 @@ class Scanner:
     >>> result = scanner.scan("Some article ...")        # doctest: +SKIP
     """
 
-    def __init__(self, models: ModelBundle, settings: Settings | None = None) -> None:
+    def __init__(
+        self, models: ModelBundle, settings: Settings | None = None, url_checker: UrlChecker | None = None
+    ) -> None:
         self.models = models
         self.settings = settings or Settings()
+        self._url_checker = url_checker
         th = models.thresholds
         self.span_threshold = (
             self.settings.span_threshold if self.settings.span_threshold is not None else th.get("span", 0.5)
@@ -189,6 +194,15 @@ class Scanner:
             if key not in _default_cache:
                 _default_cache[key] = load_bundle(key)
             return cls(_default_cache[key], settings)
+
+    @property
+    def url_checker(self) -> UrlChecker:
+        """The URL checker that judges every link found (``UrlChecker.default`` unless one was given)."""
+        if self._url_checker is None:
+            from ._url_checker import UrlChecker
+
+            self._url_checker = UrlChecker.default(self.settings)
+        return self._url_checker
 
     @property
     def model_version(self) -> str:
@@ -239,7 +253,7 @@ class Scanner:
         """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
         from classifiers import LANGUAGES
 
-        links = tuple(self._link(p, k) for k in range(len(p.links)))
+        links = tuple(self._link(p, k, self.url_checker) for k in range(len(p.links)))
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
         if doc_score >= self.document_threshold:  # the article gate
@@ -325,9 +339,21 @@ class Scanner:
                     queue.append(k)
 
     @staticmethod
-    def _link(p: Prepared, k: int) -> Link:
+    def _link(p: Prepared, k: int, checker: UrlChecker) -> Link:
+        """A found link with the URL checker's judgement (the basic reputation if it cannot be parsed).
+
+        The segment model's link columns always come from the basic reputation (``prepare``), which is what
+        the models were trained with; the checker's score, verdict and reasons are what the result reports.
+        """
+        from ._urlparse import UrlError, parse_url
+
         lk, rep = p.links[k], p.reputations[k]
         start, end = p.norm.to_original(lk.start, lk.end)
+        try:
+            report = checker.judge(parse_url(lk.url), obfuscated=lk.obfuscated)
+            score, verdict, reasons = report.score, report.verdict, report.reasons
+        except UrlError:
+            score, verdict, reasons = rep.score, rep.verdict, rep.reasons
         return Link(
             start=start,
             end=end,
@@ -336,8 +362,8 @@ class Scanner:
             host=lk.host,
             domain=lk.registered_domain,
             suffix=lk.suffix,
-            score=rep.score,
-            verdict=rep.verdict,
-            reasons=rep.reasons,
+            score=score,
+            verdict=verdict,
+            reasons=reasons,
             obfuscated=lk.obfuscated,
         )

@@ -3,7 +3,7 @@
 Environment: ``MODERATION_MODEL_DIR`` (model directory), ``MODERATION_SPAN_THRESHOLD``,
 ``MODERATION_DOCUMENT_THRESHOLD``, ``MODERATION_EXTEND_THRESHOLD`` (override the thresholds recorded with
 the models),
-``MODERATION_BATCH_SIZE``.
+``MODERATION_BATCH_SIZE``, ``MODERATION_DATA_DIR`` (the URL list store).
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ class Settings:
         extend_threshold: a neighbour (same paragraph) of a flagged segment joins the span at this
             probability; ``None`` = the recorded value.
         batch_size: documents per model call in ``scan_many``.
+        data_dir: where the URL lists live (``lists/``, ``feeds.toml``); ``None`` = the per-user default
+            (``$XDG_DATA_HOME/moderation`` or ``~/.local/share/moderation``).
     """
 
     model_dir: Path | None = field(default_factory=lambda: _env_path("MODERATION_MODEL_DIR"))
@@ -65,6 +67,7 @@ class Settings:
     )
     extend_threshold: float | None = field(default_factory=lambda: _env_float("MODERATION_EXTEND_THRESHOLD"))
     batch_size: int = field(default_factory=lambda: _env_int("MODERATION_BATCH_SIZE", 64))
+    data_dir: Path | None = field(default_factory=lambda: _env_path("MODERATION_DATA_DIR"))
 
     def __post_init__(self) -> None:
         for name in ("span_threshold", "document_threshold", "extend_threshold"):

@@ -43,7 +43,8 @@ class Link:
         host: the normalized host name.
         domain: the registered domain (``example.co.uk``), or the host when it has no public suffix (IPs).
         suffix: the public suffix (``co.uk``), empty for IP hosts.
-        score: 0..1, how likely the link is spam/scam/malicious (basic reputation, no network).
+        score: 0..1, how likely the link is spam/scam/malicious (the URL checker: lexical model, rules and
+            local lists; no network).
         verdict: ``malicious`` | ``suspicious`` | ``neutral`` | ``trusted``.
         reasons: human-readable evidence behind the score.
         obfuscated: the link was written in a defanged or disguised form (``hxxp``, ``[.]``, `` dot ``).

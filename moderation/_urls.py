@@ -1,4 +1,8 @@
-"""Judge one URL on its own (the basic, offline reputation; the full checker is a separate component)."""
+"""Judge one URL on its own and return it as a ``Link`` (the shape links have in scan results).
+
+``UrlChecker.check`` is the fuller answer (list hits, normalized URL, errors as reports); this keeps the
+``Link`` shape for callers that want the same object a scan returns.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,16 @@ def check_url(url: str) -> Link:
     if not links:
         raise InputError("not a URL or domain name")
     lk = max(links, key=lambda x: x.end - x.start)
+    from ._url_checker import UrlChecker
+    from ._urlparse import UrlError, parse_url
+
     rep = assess(lk)
+    score, verdict, reasons = rep.score, rep.verdict, rep.reasons
+    try:
+        report = UrlChecker.default().judge(parse_url(lk.url), obfuscated=lk.obfuscated)
+        score, verdict, reasons = report.score, report.verdict, report.reasons
+    except UrlError:
+        pass
     start, end = norm.to_original(lk.start, lk.end)
     return Link(
         start,
@@ -36,8 +49,8 @@ def check_url(url: str) -> Link:
         lk.host,
         lk.registered_domain,
         lk.suffix,
-        rep.score,
-        rep.verdict,
-        rep.reasons,
+        score,
+        verdict,
+        reasons,
         lk.obfuscated,
     )

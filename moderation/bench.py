@@ -12,6 +12,8 @@
 texts the models were fitted on, texts held out from fitting (hash group 2), or lines not from those
 collections at all. It shows how much of the score is memorization.
 
+``urls`` (``make bench-urls``) measures the URL checker (see ``_bench_urls``).
+
 ``clean`` (``make bench-clean``) runs ``moderation clean`` on a built gzip JSONL (see ``_bench_clean``).
 """
 
@@ -357,8 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="../shared/data", help="the data pack")
     p.set_defaults(func=generalization)
     from ._bench_clean import add_parser as add_clean
+    from ._bench_urls import add_parser as add_urls
 
     add_clean(sub)
+    add_urls(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The URL list store defaults to a per-user directory; tests must never read (or write) the user's lists.
+os.environ["MODERATION_DATA_DIR"] = tempfile.mkdtemp(prefix="moderation-test-data-")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data"

@@ -1,0 +1,207 @@
+"""A learned lexical URL model: hashed host and path tokens plus engineered features -> P(spam/malicious).
+
+The caller (``moderation``'s URL checker) parses and normalizes the URL and supplies two pieces of domain
+knowledge it owns: the TLD's abuse prior and whether a brand name appears outside its own registered
+domain. Everything else is computed here from the strings:
+
+- hashed tokens: the registered-domain label and its character 3-5-grams, the suffix, subdomain labels,
+  path words (digits folded to ``0``) and path shapes (file extension, long numeric or hex ids, query
+  parameter names);
+- engineered features (``URL_FEATURES``): TLD abuse prior, host and path length, digit and hyphen
+  counts, the label's character entropy, vowel share and longest consonant run, subdomain depth, brand
+  words outside the registered domain, long numeric ids, affiliate parameters, IP host, query size.
+
+Hashing is crc32 (the same on every platform and process); no vocabulary is stored, so the model file
+holds only weights. Scoring one URL is a gather-and-sum over its token weights (no scikit-learn).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+N_HASH = 1 << 18
+URL_FEATURES = (
+    "tld_abuse_prior",
+    "host_length",
+    "path_length",
+    "domain_digits",
+    "domain_hyphens",
+    "domain_entropy",
+    "subdomain_depth",
+    "brand_outside_domain",
+    "long_numeric_id",
+    "affiliate_parameter",
+    "ip_host",
+    "has_path",
+    "query_parameters",
+    "label_length",
+    "vowel_share",
+    "consonant_run",
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_DIGITS = re.compile(r"\d")
+_LONG_NUMBER = re.compile(r"\d{6,}")
+_HEX_ID = re.compile(r"(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{12,}")
+_AFFILIATE = re.compile(r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid|id)=")
+_CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]+")
+
+
+@dataclass(frozen=True, slots=True)
+class UrlParts:
+    """The normalized pieces of one URL that the model reads (all lower case).
+
+    Attributes:
+        host, subdomain, domain, suffix: the host and its public-suffix split (``domain`` without suffix).
+        path: path and query.
+        is_ip: the host is an IP address.
+        tld_prior: 0..1, how heavily the TLD is abused (from the caller's curated table).
+        brand_outside: a well-known brand name appears outside its own registered domain.
+    """
+
+    host: str
+    subdomain: str
+    domain: str
+    suffix: str
+    path: str
+    is_ip: bool
+    tld_prior: float
+    brand_outside: bool
+
+
+def _h(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8", "surrogatepass")) & (N_HASH - 1)
+
+
+def _entropy(s: str) -> float:
+    if not s:
+        return 0.0
+    counts = Counter(s)
+    n = len(s)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def url_features(u: UrlParts) -> tuple[list[int], np.ndarray]:
+    """Hashed token indices (with repeats) and the dense engineered features of one URL."""
+    label = u.host if u.is_ip else u.domain
+    tokens = [f"d:{label}", f"t:{u.suffix}"]
+    padded = f"^{label}$"
+    for n in (3, 4, 5):
+        tokens.extend(f"g:{padded[i : i + n]}" for i in range(len(padded) - n + 1))
+    sub_labels = [x for x in u.subdomain.split(".") if x]
+    tokens.extend(f"s:{x}" for x in sub_labels[-4:])
+    tokens.append(f"sd:{min(len(sub_labels), 4)}")
+    path = u.path.lower()
+    path_only, _, query = path.partition("?")
+    words = _WORD.findall(_DIGITS.sub("0", path_only))[:24]
+    tokens.extend(f"p:{w}" for w in words)
+    segments = [s for s in path_only.split("/") if s]
+    tokens.append(f"pn:{min(len(segments), 6)}")
+    if segments and "." in segments[-1]:
+        tokens.append(f"ext:{segments[-1].rsplit('.', 1)[1][:8]}")
+    if _LONG_NUMBER.search(path_only):
+        tokens.append("shape:numid")
+    if _HEX_ID.search(path_only):
+        tokens.append("shape:hexid")
+    if query:
+        tokens.extend(f"q:{kv.split('=', 1)[0][:20]}" for kv in query.split("&")[:8])
+    letters = label.replace("-", "")
+    vowels = sum(ch in "aeiou" for ch in letters)
+    runs = _CONSONANTS.findall(letters)
+    dense = np.array(
+        [
+            u.tld_prior,
+            math.log1p(len(u.host)) / 4.0,
+            math.log1p(len(path)) / 5.0,
+            min(len(_DIGITS.findall(label)), 8) / 8.0,
+            min(label.count("-"), 5) / 5.0,
+            _entropy(label) / 4.0,
+            min(len(sub_labels), 4) / 4.0,
+            float(u.brand_outside),
+            float(bool(_LONG_NUMBER.search(path_only))),
+            float(bool(_AFFILIATE.search(path))),
+            float(u.is_ip),
+            float(bool(path_only.strip("/")) or bool(query)),
+            min(query.count("&") + 1 if query else 0, 5) / 5.0,
+            min(len(label), 30) / 30.0,
+            vowels / len(letters) if letters else 0.0,
+            min(max((len(r) for r in runs), default=0), 10) / 10.0,
+        ],
+        dtype=np.float64,
+    )
+    return [_h(t) for t in tokens], dense
+
+
+def url_matrix(parts: list[UrlParts]) -> Any:
+    """A CSR matrix (hashed token counts, then the dense features) for training and batch scoring."""
+    import scipy.sparse as sp
+
+    indptr = [0]
+    indices: list[int] = []
+    dense = np.zeros((len(parts), len(URL_FEATURES)))
+    for i, u in enumerate(parts):
+        idx, d = url_features(u)
+        indices.extend(idx)
+        indices.extend(range(N_HASH, N_HASH + len(URL_FEATURES)))
+        indptr.append(len(indices))
+        dense[i] = d
+    data = np.ones(len(indices))
+    # overwrite the dense slots with their values
+    mask = np.asarray(indices) >= N_HASH
+    data[mask] = dense.ravel()
+    return sp.csr_matrix(
+        (data, np.asarray(indices), np.asarray(indptr)), shape=(len(parts), N_HASH + len(URL_FEATURES))
+    )
+
+
+class UrlModel:
+    """Logistic regression over ``url_matrix`` features (scikit-learn conventions: fit returns self)."""
+
+    def __init__(self, C: float = 1.0, random_state: int = 0) -> None:
+        self.C = C
+        self.random_state = random_state
+
+    def fit(self, parts: list[UrlParts], y: np.ndarray) -> UrlModel:
+        from sklearn.linear_model import LogisticRegression
+
+        X = url_matrix(parts)
+        lr = LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state, max_iter=200)
+        lr.fit(X, y)
+        self.coef_ = lr.coef_.ravel().astype(np.float64)
+        self.intercept_ = float(lr.intercept_[0])
+        return self
+
+    def decision(self, u: UrlParts) -> float:
+        """The log-odds for one URL (fast path: a gather and a dot product)."""
+        idx, dense = url_features(u)
+        coef = self.coef_
+        return float(coef[idx].sum() + dense @ coef[N_HASH:] + self.intercept_)
+
+    def score(self, u: UrlParts) -> float:
+        """P(spam/malicious) for one URL."""
+        z = self.decision(u)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def score_many(self, parts: list[UrlParts]) -> np.ndarray:
+        if not parts:
+            return np.zeros(0)
+        z = url_matrix(parts) @ self.coef_ + self.intercept_
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"url_coef": self.coef_.astype(np.float32), "url_intercept": np.array([self.intercept_])}
+
+    @classmethod
+    def from_arrays(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> UrlModel:
+        model = cls(**params)
+        model.coef_ = arrays["url_coef"].astype(np.float64)
+        model.intercept_ = float(arrays["url_intercept"][0])
+        if model.coef_.shape != (N_HASH + len(URL_FEATURES),):
+            raise ValueError(f"url_coef has shape {model.coef_.shape}")
+        return model

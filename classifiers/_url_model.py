@@ -22,6 +22,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -87,55 +88,84 @@ def _entropy(s: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
-def url_features(u: UrlParts) -> tuple[list[int], np.ndarray]:
-    """Hashed token indices (with repeats) and the dense engineered features of one URL."""
-    label = u.host if u.is_ip else u.domain
-    tokens = [f"d:{label}", f"t:{u.suffix}"]
+_MASK = N_HASH - 1
+_SEED_G = zlib.crc32(b"g:")
+
+
+@lru_cache(maxsize=65536)
+def _host_features(host: str, subdomain: str, domain: str, suffix: str, is_ip: bool) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The host's token indices and dense values (cached: hosts repeat far more than paths)."""
+    label = host if is_ip else domain
+    indices = [_h(f"d:{label}"), _h(f"t:{suffix}")]
     padded = f"^{label}$"
-    for n in (3, 4, 5):
-        tokens.extend(f"g:{padded[i : i + n]}" for i in range(len(padded) - n + 1))
-    sub_labels = [x for x in u.subdomain.split(".") if x]
-    tokens.extend(f"s:{x}" for x in sub_labels[-4:])
-    tokens.append(f"sd:{min(len(sub_labels), 4)}")
-    path = u.path.lower()
-    path_only, _, query = path.partition("?")
-    words = _WORD.findall(_DIGITS.sub("0", path_only))[:24]
-    tokens.extend(f"p:{w}" for w in words)
-    segments = [s for s in path_only.split("/") if s]
-    tokens.append(f"pn:{min(len(segments), 6)}")
-    if segments and "." in segments[-1]:
-        tokens.append(f"ext:{segments[-1].rsplit('.', 1)[1][:8]}")
-    if _LONG_NUMBER.search(path_only):
-        tokens.append("shape:numid")
-    if _HEX_ID.search(path_only):
-        tokens.append("shape:hexid")
-    if query:
-        tokens.extend(f"q:{kv.split('=', 1)[0][:20]}" for kv in query.split("&")[:8])
+    if padded.isascii():  # crc32 continues from the prefix's CRC: the same index as _h("g:" + ngram)
+        raw = padded.encode("ascii")
+        for n in (3, 4, 5):
+            indices.extend(zlib.crc32(raw[i : i + n], _SEED_G) & _MASK for i in range(len(raw) - n + 1))
+    else:
+        for n in (3, 4, 5):
+            indices.extend(_h(f"g:{padded[i : i + n]}") for i in range(len(padded) - n + 1))
+    sub_labels = [x for x in subdomain.split(".") if x]
+    indices.extend(_h(f"s:{x}") for x in sub_labels[-4:])
+    indices.append(_h(f"sd:{min(len(sub_labels), 4)}"))
     letters = label.replace("-", "")
     vowels = sum(ch in "aeiou" for ch in letters)
     runs = _CONSONANTS.findall(letters)
+    dense = (
+        math.log1p(len(host)) / 4.0,
+        min(len(_DIGITS.findall(label)), 8) / 8.0,
+        min(label.count("-"), 5) / 5.0,
+        _entropy(label) / 4.0,
+        min(len(sub_labels), 4) / 4.0,
+        min(len(label), 30) / 30.0,
+        vowels / len(letters) if letters else 0.0,
+        min(max((len(r) for r in runs), default=0), 10) / 10.0,
+    )
+    return tuple(indices), dense
+
+
+def url_features(u: UrlParts) -> tuple[list[int], np.ndarray]:
+    """Hashed token indices (with repeats) and the dense engineered features of one URL."""
+    host_idx, hd = _host_features(u.host, u.subdomain, u.domain, u.suffix, u.is_ip)
+    indices = list(host_idx)
+    path = u.path.lower()
+    path_only, _, query = path.partition("?")
+    if path_only:
+        words = _WORD.findall(_DIGITS.sub("0", path_only))[:24]
+        indices.extend(_h(f"p:{w}") for w in words)
+    segments = [s for s in path_only.split("/") if s]
+    indices.append(_h(f"pn:{min(len(segments), 6)}"))
+    if segments and "." in segments[-1]:
+        indices.append(_h(f"ext:{segments[-1].rsplit('.', 1)[1][:8]}"))
+    long_number = bool(_LONG_NUMBER.search(path_only))
+    if long_number:
+        indices.append(_h("shape:numid"))
+    if _HEX_ID.search(path_only):
+        indices.append(_h("shape:hexid"))
+    if query:
+        indices.extend(_h(f"q:{kv.split('=', 1)[0][:20]}") for kv in query.split("&")[:8])
     dense = np.array(
         [
             u.tld_prior,
-            math.log1p(len(u.host)) / 4.0,
+            hd[0],
             math.log1p(len(path)) / 5.0,
-            min(len(_DIGITS.findall(label)), 8) / 8.0,
-            min(label.count("-"), 5) / 5.0,
-            _entropy(label) / 4.0,
-            min(len(sub_labels), 4) / 4.0,
+            hd[1],
+            hd[2],
+            hd[3],
+            hd[4],
             float(u.brand_outside),
-            float(bool(_LONG_NUMBER.search(path_only))),
-            float(bool(_AFFILIATE.search(path))),
+            float(long_number),
+            float(bool(query) and bool(_AFFILIATE.search(path))),
             float(u.is_ip),
             float(bool(path_only.strip("/")) or bool(query)),
             min(query.count("&") + 1 if query else 0, 5) / 5.0,
-            min(len(label), 30) / 30.0,
-            vowels / len(letters) if letters else 0.0,
-            min(max((len(r) for r in runs), default=0), 10) / 10.0,
+            hd[5],
+            hd[6],
+            hd[7],
         ],
         dtype=np.float64,
     )
-    return [_h(t) for t in tokens], dense
+    return indices, dense
 
 
 def url_matrix(parts: list[UrlParts]) -> Any:
@@ -181,7 +211,14 @@ class UrlModel:
         """The log-odds for one URL (fast path: a gather and a dot product)."""
         idx, dense = url_features(u)
         coef = self.coef_
-        return float(coef[idx].sum() + dense @ coef[N_HASH:] + self.intercept_)
+        return float(coef.take(idx).sum() + dense @ self._dense_coef + self.intercept_)
+
+    @property
+    def _dense_coef(self) -> np.ndarray:
+        dense = self.__dict__.get("_dense_coef_cache")
+        if dense is None:
+            dense = self.__dict__["_dense_coef_cache"] = np.ascontiguousarray(self.coef_[N_HASH:])
+        return dense
 
     def score(self, u: UrlParts) -> float:
         """P(spam/malicious) for one URL."""

@@ -98,7 +98,7 @@ def normalize_entry(line: str) -> str | None:
         s = next((c for c in s.split("\t") if "." in c), s.split("\t")[0])
     s = s.split(" #", 1)[0].strip()
     low = s.lower()
-    if _PLAIN_HOST.match(low):
+    if _PLAIN_HOST.match(low) and low.rsplit(".", 1)[-1].isalpha():  # a name, not an IP in any spelling
         return low[4:] if low.startswith("www.") and low.count(".") >= 2 else low
     parsed = parse_url(s)
     host = parsed.host[4:] if parsed.host.startswith("www.") and parsed.host.count(".") >= 2 else parsed.host

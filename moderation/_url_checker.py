@@ -101,35 +101,49 @@ class LookAlike:
     mixed_script: bool
 
 
-def look_alike(p: ParsedUrl) -> LookAlike:
-    """Brand and homoglyph checks on a parsed URL."""
+@lru_cache(maxsize=1)
+def _brand_tables() -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
+    """(brand -> own domains, every brand-owned domain, brand names of 5+ letters for path checks)."""
     table = brands()
-    registered = p.registered_domain
-    mixed = any(len(_scripts(label)) > 1 for label in p.host_unicode.split("."))
-    imitates = None
-    label = p.host_unicode[: -len(p.suffix) - 1] if p.suffix else p.host_unicode
+    owned = frozenset(d for own in table.values() for d in own)
+    return table, owned, frozenset(name for name in table if len(name) >= 5)
+
+
+@lru_cache(maxsize=65536)
+def _host_look(host_unicode: str, registered: str, suffix: str, subdomain: str, domain: str) -> LookAlike:
+    table, owned, _ = _brand_tables()
+    mixed = not host_unicode.isascii() and any(len(_scripts(x)) > 1 for x in host_unicode.split("."))
+    label = (
+        host_unicode[: -len(suffix) - 1] if suffix and host_unicode.endswith("." + suffix) else host_unicode
+    )
     label = label.rsplit(".", 1)[-1]
-    skel = _skeleton(label)
-    for name, own in table.items():
-        if registered in own:
-            continue
-        if skel == name and label != name:
+    imitates = None
+    if registered not in owned:
+        skel = _skeleton(label)
+        own = table.get(skel)
+        if own is not None and (label != skel or not host_unicode.isascii()):
             imitates = sorted(own)[0]
-            break
-        if skel == name and not p.host.isascii():
-            imitates = sorted(own)[0]
-            break
     outside = None
-    if imitates is None:
-        owned = any(registered in own for own in table.values())
-        if not owned:
-            words = set(p.subdomain.replace("-", ".").split(".")) | set(p.domain.split("-"))
-            path_words = set(p.path.lower().replace("-", "/").replace(".", "/").replace("?", "/").split("/"))
-            for name in table:
-                if (name in words and name != p.domain) or (name in path_words and len(name) >= 5):
-                    outside = name
-                    break
+    if imitates is None and registered not in owned:
+        words = set(subdomain.replace("-", ".").split(".")) | set(domain.split("-"))
+        for name in sorted(words.intersection(table)):
+            if name != domain:
+                outside = name
+                break
     return LookAlike(outside, imitates, mixed)
+
+
+def look_alike(p: ParsedUrl) -> LookAlike:
+    """Brand and homoglyph checks on a parsed URL (host part cached per host)."""
+    host = _host_look(p.host_unicode, p.registered_domain, p.suffix, p.subdomain, p.domain)
+    if host.imitates or host.brand_outside or not p.path:
+        return host
+    _, owned, long_names = _brand_tables()
+    if p.registered_domain in owned:
+        return host
+    path_words = set(p.path.lower().replace("-", "/").replace(".", "/").replace("?", "/").split("/"))
+    hit = sorted(path_words.intersection(long_names))
+    return LookAlike(hit[0], None, host.mixed_script) if hit else host
 
 
 def url_parts(p: ParsedUrl, look: LookAlike) -> UrlParts:
@@ -234,6 +248,12 @@ class UrlChecker:
         self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
         self.providers = tuple(providers)
         self.model_version = model_version
+        # Reports of recent URLs: scraped text repeats the same links across many articles. Without
+        # providers a report depends only on the string, the model and the lists, all fixed here.
+        self._recent: dict[str, UrlReport] = {}
+        self._recent_lock = threading.Lock()
+
+    RECENT = 65_536
 
     @classmethod
     def default(cls, settings: Settings | None = None, providers: Sequence[Provider] = ()) -> UrlChecker:
@@ -260,11 +280,21 @@ class UrlChecker:
 
     def check(self, url: str) -> UrlReport:
         """Judge one URL (never raises for bad input: the report carries ``error``)."""
+        cacheable = not self.providers and isinstance(url, str) and len(url) <= 2048
+        if cacheable:
+            hit = self._recent.get(url)
+            if hit is not None:
+                return hit
         try:
-            p = parse_url(url)
+            report = self.judge(parse_url(url))
         except UrlError as exc:
-            return UrlReport(str(url)[:2000], "", "", "", "", 0.0, "neutral", (), error=str(exc))
-        return self.judge(p)
+            report = UrlReport(str(url)[:2000], "", "", "", "", 0.0, "neutral", (), error=str(exc))
+        if cacheable:
+            with self._recent_lock:
+                if len(self._recent) >= self.RECENT:
+                    self._recent.clear()
+                self._recent[url] = report
+        return report
 
     def judge(self, p: ParsedUrl, obfuscated: bool = False) -> UrlReport:
         """Judge a parsed URL (the engine calls this for links it found in text)."""

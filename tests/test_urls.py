@@ -138,6 +138,7 @@ def test_normalize_entry_understands_list_formats():
     assert normalize_entry("||tracker.example.org^") == "tracker.example.org"
     assert normalize_entry("malicious\tevil.top/Bins/X\turl") == "evil.top/bins/x"
     assert normalize_entry("# comment") is None
+    assert normalize_entry("0x5bf076a8") == "91.240.118.168"  # IPs in any spelling, as lookups see them
     assert normalize_entry("https://evil.top/path/") == "evil.top/path"
 
 
@@ -318,3 +319,24 @@ def test_lists_cli_import_then_check(tmp_path):
         "lists", "import", str(listing), "--kind", "block", "--source", "bad name!", env_extra=env
     )
     assert code == 2 and "list name" in err
+
+
+# -- the engine uses the checker --------------------------------------------------------------------------
+
+
+def test_engine_links_carry_the_checkers_judgement(scanner, example_article, tmp_path):
+    result = scanner.scan(example_article)
+    (span,) = result.spans
+    link = next(lk for lk in result.links if lk.domain == "cash-sofa-daily.top")
+    assert any(r.startswith("lexical model") for r in link.reasons)  # the checker, not the basic rules
+    assert any(r.startswith("link cash-sofa-daily.top:") and "lexical model" in r for r in span.reasons)
+
+    from moderation import Scanner
+
+    allow = tmp_path / "allow.txt"
+    allow.write_text("cash-sofa-daily.top\n")
+    store = ListStore(tmp_path)
+    store.import_file(allow, "allow", "publisher")
+    own = Scanner(scanner.models, scanner.settings, UrlChecker(lists=store.load()))
+    trusted = next(lk for lk in own.scan(example_article).links if lk.domain == "cash-sofa-daily.top")
+    assert trusted.verdict == "trusted" and "on the allowlist 'publisher'" in trusted.reasons

@@ -93,7 +93,9 @@ _SEED_G = zlib.crc32(b"g:")
 
 
 @lru_cache(maxsize=65536)
-def _host_features(host: str, subdomain: str, domain: str, suffix: str, is_ip: bool) -> tuple[tuple[int, ...], tuple[float, ...]]:
+def _host_features(
+    host: str, subdomain: str, domain: str, suffix: str, is_ip: bool
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """The host's token indices and dense values (cached: hosts repeat far more than paths)."""
     label = host if is_ip else domain
     indices = [_h(f"d:{label}"), _h(f"t:{suffix}")]

@@ -350,7 +350,7 @@ class Scanner:
         lk, rep = p.links[k], p.reputations[k]
         start, end = p.norm.to_original(lk.start, lk.end)
         try:
-            report = checker.judge(parse_url(lk.url), obfuscated=lk.obfuscated)
+            report = checker.judge(parse_url(lk.url), obfuscated=lk.obfuscated, rule=rep)
             score, verdict, reasons = report.score, report.verdict, report.reasons
         except UrlError:
             score, verdict, reasons = rep.score, rep.verdict, rep.reasons

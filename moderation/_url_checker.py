@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._links import FoundLink
 from ._lists import ListHit, ListIndex, ListStore
-from ._reputation import ABUSED_TLDS, assess, shorteners
+from ._reputation import ABUSED_TLDS, Reputation, assess, shorteners
 from ._settings import Settings
 from ._types import LinkVerdict
 from ._urlparse import ParsedUrl, UrlError, parse_url
@@ -296,15 +296,18 @@ class UrlChecker:
                 self._recent[url] = report
         return report
 
-    def judge(self, p: ParsedUrl, obfuscated: bool = False) -> UrlReport:
-        """Judge a parsed URL (the engine calls this for links it found in text)."""
+    def judge(self, p: ParsedUrl, obfuscated: bool = False, rule: Reputation | None = None) -> UrlReport:
+        """Judge a parsed URL (the engine calls this for links it found in text, with the basic reputation
+        it already computed as ``rule``)."""
         hits = tuple(self.lists.lookup(p))
         kinds = {h.kind for h in hits}
         registered = p.registered_domain
         short = "shortener" in kinds or registered in shorteners() or p.host in shorteners()
-        found = FoundLink(0, len(p.input), p.input, p.url, p.host, p.subdomain, p.domain, p.suffix,
-                          obfuscated or "refanged" in p.notes)  # fmt: skip
-        rule = assess(found)
+        if rule is None:
+            found = FoundLink(0, len(p.input), p.input, p.url, p.host, p.subdomain, p.domain, p.suffix,
+                              obfuscated or "refanged" in p.notes)  # fmt: skip
+            rule = assess(found)
+            obfuscated = found.obfuscated
         look = look_alike(p)
         reasons: list[str] = []
         z = _logit(rule.score)

@@ -41,6 +41,20 @@ from ._schemas import (
 )
 from ._settings import ApiSettings, hash_key
 
+
+def fast_dumps(obj: Any) -> bytes | str:
+    """orjson when installed (about 5x faster for scan results); the engine's own JSON otherwise. orjson
+    refuses lone surrogates, which documents may hold: those fall back too."""
+    try:
+        import orjson
+    except ImportError:
+        return json_dumps(obj)
+    try:
+        return bytes(orjson.dumps(obj))
+    except TypeError:
+        return json_dumps(obj)
+
+
 access_log = logging.getLogger("moderation.api.access")
 error_log = logging.getLogger("moderation.api.error")
 
@@ -76,6 +90,17 @@ class _RateLimiter:
         return (1.0 - tokens) * 60.0 / self.rate
 
 
+def _no_native_telemetry() -> dict[str, Any]:
+    """FastAPI >= 0.16x traces, meters and logs every request through OpenTelemetry by default; with no
+    exporter configured that is pure cost (a third of the event loop's time per request, measured with
+    py-spy). This service has its own Prometheus metrics and access log, so switch it off where it exists."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}}
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     """Build the service. With no argument, settings come from the environment (uvicorn factory mode)."""
     settings = settings or ApiSettings()
@@ -105,6 +130,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         description="Find spam injected into scraped news text, explain it, and return the cleaned text.",
         lifespan=lifespan,
         responses=ERRORS,  # type: ignore[arg-type]
+        **_no_native_telemetry(),
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -227,7 +253,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         metrics.spans.inc(sum(len(r["spans"]) for r in results))
 
     def json_response(obj: Any, status: int = 200) -> Response:
-        return Response(json_dumps(obj), status_code=status, media_type=JSON)
+        return Response(fast_dumps(obj), status_code=status, media_type=JSON)
 
     # -- routes ---------------------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from ._atomic import write_atomic
 from ._cleanup import ChunkResult, Cleaner, CleanOptions, CleanStats, reject
 from ._errors import InputError, ModerationError, ResumeError
 from ._formats import RawRecord, RecordReader, Source, detect, expand_inputs
@@ -254,15 +255,6 @@ def _model_version(options: CleanOptions, workers: int) -> str:
     return model_version(Path(options.model_dir) if options.model_dir else None)
 
 
-def _write_json_atomic(path: Path, obj: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def clean_files(
     inputs: Sequence[str],
     output: str,
@@ -398,7 +390,7 @@ def clean_files(
         drops_sink.close_part()
         parts += 1
         state.update(parts=parts, consumed=stats.read, stats=stats.to_dict(), layout=sink.layout)
-        _write_json_atomic(state_path, state)
+        write_atomic(state_path, json.dumps(state).encode("utf-8"))
 
     in_part = 0
     open_part()

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._atomic import write_atomic
 from ._errors import ConfigurationError, InputError, ModerationError
 from ._urlparse import ParsedUrl, UrlError, parse_url
 
@@ -218,7 +219,7 @@ class ListStore:
         body = "\n".join(sorted(entries)) + "\n"
         path = self.root / kind / f"{source}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, body.encode("utf-8"))
+        write_atomic(path, body.encode("utf-8"))
         index = self.index()
         index[f"{kind}/{source}"] = {
             "entries": len(entries),
@@ -226,7 +227,7 @@ class ListStore:
             "origin": origin,
             "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        _atomic_write(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
+        write_atomic(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
         return ImportResult(kind, source, len(entries), skipped, str(path), problems)
 
     def import_file(self, path: str | Path, kind: str, source: str) -> ImportResult:
@@ -240,7 +241,7 @@ class ListStore:
         index = self.index()
         if index.pop(f"{kind}/{source}", None) is None:
             return False
-        _atomic_write(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
+        write_atomic(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
         (self.root / kind / f"{source}.txt").unlink(missing_ok=True)
         return True
 
@@ -296,16 +297,3 @@ class ListStore:
                 }
             except (OSError, ValueError, ModerationError) as exc:
                 yield {"name": name, "kind": kind, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -20,11 +20,11 @@ import gzip
 import io
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ._atomic import append_files, atomic_path
 from ._errors import InputError
 from ._formats import Source
 
@@ -169,26 +169,19 @@ class PartSink:
 
     def join(self, parts: Sequence[Path], final: Path) -> None:
         """Join the parts into ``final`` atomically (write a temp file beside it, then rename)."""
-        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-        try:
+        with atomic_path(final) as tmp:
             if self.target.format == "parquet":
                 self._join_parquet(parts, tmp)
-            else:
-                with open(tmp, "wb") as out:
-                    if self.target.format == "csv" and self.layout.get("fields"):
-                        header = io.StringIO()
-                        csv.writer(header, lineterminator="\n").writerow(self.layout["fields"])
-                        writer = _compressed_writer(out, self.target.compression)
-                        writer.write(header.getvalue().encode("utf-8"))
-                        if writer is not out:
-                            writer.close()  # ends the gzip member / zstd frame, leaves ``out`` open
-                    for part in parts:
-                        with open(part, "rb") as src:
-                            shutil.copyfileobj(src, out, 1 << 20)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+                return
+            with open(tmp, "wb") as out:
+                if self.target.format == "csv" and self.layout.get("fields"):
+                    header = io.StringIO()
+                    csv.writer(header, lineterminator="\n").writerow(self.layout["fields"])
+                    writer = _compressed_writer(out, self.target.compression)
+                    writer.write(header.getvalue().encode("utf-8"))
+                    if writer is not out:
+                        writer.close()  # ends the gzip member / zstd frame, leaves ``out`` open
+                append_files(parts, out)
 
     def _join_parquet(self, parts: Sequence[Path], tmp: Path) -> None:
         import pyarrow as pa
@@ -228,16 +221,8 @@ class LogSink:
 
     @staticmethod
     def join(parts: Sequence[Path], final: Path) -> None:
-        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-        try:
-            with open(tmp, "wb") as out:
-                for part in parts:
-                    with open(part, "rb") as src:
-                        shutil.copyfileobj(src, out, 1 << 20)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_path(final) as tmp, open(tmp, "wb") as out:
+            append_files(parts, out)
 
 
 def check_writable(path: Path) -> None:

@@ -396,7 +396,7 @@ def clean_files(
     open_part()
     try:
         for chunk, result in _ordered_results(_chunks(reader, chunk_size), names, options, workers, encode):
-            _write_result(chunk, result, names, sink, rejects_sink, drops_sink)
+            write_result(result, sink, rejects_sink, drops_sink)
             stats.merge(result.stats)
             bar.update(result.stats)
             in_part += len(chunk)
@@ -431,20 +431,13 @@ def clean_files(
     )
 
 
-def _write_result(
-    chunk: Sequence[RawRecord],
-    result: ChunkResult,
-    names: Sequence[str],
-    sink: PartSink | None,
-    rejects_sink: LogSink | None,
-    drops_sink: LogSink | None,
-) -> None:
+def write_result(result: ChunkResult, sink: PartSink, rejects_sink: LogSink, drops_sink: LogSink) -> None:
     """Write one chunk's records; records the output layout cannot hold become rejects (and are counted)."""
-    misfits = sink.write(result.output) if sink is not None else []
+    misfits = sink.write(result.output)
     rejected = list(result.rejects)
     for index, why in misfits:
         record = result.output[index]
-        assert isinstance(record, dict) and sink is not None  # JSON lines always fit
+        assert isinstance(record, dict)  # JSON lines always fit
         source, line = result.positions[index]
         note = record.get(sink.annotation_field)
         if isinstance(note, dict) and note.get("action") == "stripped":
@@ -454,10 +447,8 @@ def _write_result(
         result.stats.rejected += 1
         result.stats.rejected_by["does not fit the output"] += 1
         rejected.append(reject(source, line, "does not fit the output", why, record).line)
-    if rejects_sink is not None:
-        rejects_sink.write(rejected)
-    if drops_sink is not None:
-        drops_sink.write(result.dropped)
+    rejects_sink.write(rejected)
+    drops_sink.write(result.dropped)
 
 
 def _clean_to_stdout(

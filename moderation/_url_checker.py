@@ -94,11 +94,13 @@ class LookAlike:
         brand_outside: a brand named outside its own domain (subdomain, path, or a hyphenated label).
         imitates: the brand domain this host's name imitates (``paypal.com`` for ``paypa1.com``).
         mixed_script: a label mixes scripts (Latin with Cyrillic or Greek).
+        brand_in_path: the brand was named in the path only (weaker: news paths name brands too).
     """
 
     brand_outside: str | None
     imitates: str | None
     mixed_script: bool
+    brand_in_path: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +145,7 @@ def look_alike(p: ParsedUrl) -> LookAlike:
         return host
     path_words = set(p.path.lower().replace("-", "/").replace(".", "/").replace("?", "/").split("/"))
     hit = sorted(path_words.intersection(long_names))
-    return LookAlike(hit[0], None, host.mixed_script) if hit else host
+    return LookAlike(hit[0], None, host.mixed_script, brand_in_path=True) if hit else host
 
 
 def url_parts(p: ParsedUrl, look: LookAlike) -> UrlParts:
@@ -326,9 +328,9 @@ class UrlChecker:
         if p.userinfo and not any("user-info" in r for r in rule.reasons):
             reasons.append(f"user-info trick: {p.userinfo[:40]!r} before the real host {p.host}")
         reasons.extend(rule.reasons)
-        if look.brand_outside:
-            reasons.append(f"brand name '{look.brand_outside}' outside the brand's own domain")
         score = _sigmoid(z)
+        if look.brand_outside and (not look.brand_in_path or score >= self.thresholds["suspicious"]):
+            reasons.append(f"brand name '{look.brand_outside}' outside the brand's own domain")
         if self.model is not None:
             looks = "known bad" if p_model >= 0.5 else "ordinary"
             reasons.append(f"lexical model {p_model:.2f} (resembles {looks} URLs)")

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._clean_run import CleanReport, _write_result
+from ._clean_run import CleanReport, write_result
 from ._cleanup import Cleaner, CleanOptions, CleanStats
 from ._errors import InputError
 from ._formats import Piece, Source, count_lines, detect, expand_inputs, plan_pieces, read_piece
@@ -81,7 +81,7 @@ def _clean_piece(
             if not chunk:
                 break
             result = cleaner.clean(names, chunk, encode=target.format == "jsonl")
-            _write_result(chunk, result, names, sink, rejects, drops)
+            write_result(result, sink, rejects, drops)
             stats.merge(result.stats)
     finally:
         sink.close_part()

@@ -3,7 +3,8 @@
 Environment: ``MODERATION_API_MAX_DOCUMENT_BYTES`` (default 1 MiB), ``MODERATION_API_MAX_REQUEST_BYTES``
 (16 MiB), ``MODERATION_API_MAX_BATCH`` (256), ``MODERATION_API_KEYS`` (``name:sha256hex,...``; keys are
 stored hashed, never in clear), ``MODERATION_API_RATE_PER_MINUTE`` (per key; 0 = unlimited),
-``MODERATION_API_CORS_ORIGINS`` (comma-separated; empty = CORS off), plus the engine's own
+``MODERATION_API_CORS_ORIGINS`` (comma-separated; empty = CORS off), ``MODERATION_API_FAST_PATH``
+(``0`` to send every request through FastAPI; default on), plus the engine's own
 ``MODERATION_*`` settings (model directory, thresholds).
 """
 
@@ -54,6 +55,8 @@ class ApiSettings:
         api_keys: key name -> sha256 hex of the key; empty = no authentication.
         rate_per_minute: requests per minute per key (token bucket); 0 = unlimited.
         cors_origins: origins allowed by CORS; empty = CORS off.
+        fast_path: serve ordinary ``POST /v1/scan`` requests in a lean ASGI path (``api/_fastpath.py``);
+            anything unusual still goes through FastAPI.
     """
 
     engine: Settings = field(default_factory=Settings)
@@ -69,6 +72,7 @@ class ApiSettings:
             o.strip() for o in os.environ.get("MODERATION_API_CORS_ORIGINS", "").split(",") if o.strip()
         )
     )
+    fast_path: bool = field(default_factory=lambda: os.environ.get("MODERATION_API_FAST_PATH", "1") != "0")
 
     def __post_init__(self) -> None:
         for name in ("max_document_bytes", "max_request_bytes", "max_batch"):

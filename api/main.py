@@ -26,6 +26,7 @@ import moderation
 from moderation import Scanner, json_dumps
 
 from ._batcher import Batcher
+from ._fastpath import FastScan
 from ._metrics import Metrics
 from ._observe import Observe
 from ._problems import PROBLEM_SCHEMA, ApiError, problem
@@ -161,6 +162,26 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     # -- middleware: request id, access log, metrics (pure ASGI, see _observe) ------------------------------
 
+    async def fast_scan(doc: dict[str, Any]) -> bytes | None:
+        if state["scanner"] is None:
+            return None  # the full path answers 503
+        (result,) = await batcher.submit([doc])
+        count([result])
+        body = fast_dumps(result)
+        return body if isinstance(body, bytes) else body.encode("utf-8")
+
+    def scan_route() -> Any:
+        return next(r for r in app.routes if getattr(r, "path", None) == "/v1/scan")
+
+    if settings.fast_path:
+        app.add_middleware(
+            FastScan,
+            handle=fast_scan,
+            enabled=lambda: not settings.api_keys and not settings.cors_origins,
+            max_request_bytes=settings.max_request_bytes,
+            max_document_bytes=settings.max_document_bytes,
+            route=scan_route,
+        )
     app.add_middleware(Observe, metrics=metrics)
 
     # -- helpers --------------------------------------------------------------------------------------------

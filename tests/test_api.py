@@ -143,6 +143,35 @@ def test_internal_errors_carry_a_request_id(monkeypatch, caplog):
         body = is_problem(r, 500)
         assert body["request_id"] == "req-42" and "req-42" in body["detail"]
         assert "kaput" not in r.text
+        r = c.post("/v1/scan", json={"text": "x"}, headers={"x-request-id": "req-43"})  # the fast path
+        body = is_problem(r, 500)
+        assert body["request_id"] == "req-43" and "kaput" not in r.text
+
+
+def test_fast_path_answers_exactly_like_the_full_path(client, example_article, monkeypatch):
+    from api._fastpath import FastScan
+
+    served = []
+    original = FastScan._document
+    monkeypatch.setattr(
+        FastScan, "_document", lambda self, data: served.append(original(self, data)) or served[-1]
+    )
+    full = ApiSettings(max_document_bytes=200_000, max_request_bytes=400_000, max_batch=5, fast_path=False)
+    with TestClient(create_app(full)) as slow:
+        for payload in (
+            {"text": example_article, "id": "a-1", "url": "https://news.example/x", "lang": "en"},
+            {"text": "Short clean note.", "id": 7},
+            {"text": "Short clean note.", "id": 7.0},  # lax int: only the full path accepts it, both agree
+            {"text": "Short clean note.", "id": True},  # 422 from the full path either way
+            {"text": "x", "extra": [1, 2]},
+        ):
+            a, b = client.post("/v1/scan", json=payload), slow.post("/v1/scan", json=payload)
+            assert (a.status_code, a.headers["content-type"]) == (b.status_code, b.headers["content-type"])
+            if a.status_code == 200:
+                assert a.json() == b.json()
+        metrics = client.get("/metrics").text
+        assert 'route="/v1/scan"' in metrics  # fast-path requests are labelled like the route's
+    assert [d is not None for d in served] == [True, True, False, False, True]  # the fast path did serve
 
 
 def test_api_keys_and_rate_limit():

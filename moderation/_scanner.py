@@ -185,15 +185,24 @@ class Scanner:
 
     @classmethod
     def default(cls, settings: Settings | None = None) -> Scanner:
-        """A scanner over the shipped models (or ``settings.model_dir``), loaded once per process."""
+        """A scanner over the shipped models (or ``settings.model_dir``), loaded once per process, with its
+        URL checker (URL model and list store) loaded too and one warm-up scan done, so the first real scan
+        is not the slow one (the suffix list and the lazy tables cost ~0.1 s once)."""
         from classifiers import load_bundle
+
+        from ._url_checker import UrlChecker
 
         settings = settings or Settings()
         key = settings.model_dir
         with _default_lock:
-            if key not in _default_cache:
+            fresh = key not in _default_cache
+            if fresh:
                 _default_cache[key] = load_bundle(key)
-            return cls(_default_cache[key], settings)
+            bundle = _default_cache[key]
+        scanner = cls(bundle, settings, UrlChecker.default(settings))
+        if fresh:
+            scanner.scan("Warm-up sentence. Read more at www.example.org today.")
+        return scanner
 
     @property
     def url_checker(self) -> UrlChecker:

@@ -304,6 +304,8 @@ def clean_files(
     if output == "-":
         if resume:
             raise ResumeError("--resume needs an output file, not stdout")
+        if output_format not in (None, "jsonl"):
+            raise InputError(f"stdout gets JSONL; write {output_format} to a file")
         return _clean_to_stdout(
             sources, names, options, workers, rejects, drops, chunk_size, progress, log, started
         )

@@ -144,9 +144,11 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _clean_in_worker(names: Sequence[str], chunk: Sequence[RawRecord], encode: bool) -> ChunkResult:
+def _clean_in_worker(
+    names: Sequence[str], chunk: Sequence[RawRecord], encode: bool, compression: str | None
+) -> ChunkResult:
     assert _worker is not None, "worker not initialised"
-    return _worker.clean(names, chunk, encode)
+    return _worker.clean(names, chunk, encode, compression)
 
 
 def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
@@ -156,13 +158,18 @@ def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]
 
 
 def _ordered_results(
-    chunks: Iterator[list[RawRecord]], names: list[str], options: CleanOptions, workers: int, encode: bool
+    chunks: Iterator[list[RawRecord]],
+    names: list[str],
+    options: CleanOptions,
+    workers: int,
+    encode: bool,
+    compression: str | None = None,
 ) -> Iterator[tuple[list[RawRecord], ChunkResult]]:
     """Clean chunks here (1 worker) or in a process pool, yielding results in input order."""
     if workers <= 1:
         cleaner = Cleaner(options)
         for chunk in chunks:
-            yield chunk, cleaner.clean(names, chunk, encode)
+            yield chunk, cleaner.clean(names, chunk, encode, compression)
         return
     import multiprocessing as mp
 
@@ -170,7 +177,7 @@ def _ordered_results(
     with ProcessPoolExecutor(workers, mp.get_context("spawn"), _init_worker, (options,)) as pool:
         try:
             for chunk in chunks:
-                window.append((chunk, pool.submit(_clean_in_worker, names, chunk, encode)))
+                window.append((chunk, pool.submit(_clean_in_worker, names, chunk, encode, compression)))
                 if len(window) >= 4 * workers:
                     done, fut = window.popleft()
                     yield done, fut.result()
@@ -397,7 +404,9 @@ def clean_files(
     in_part = 0
     open_part()
     try:
-        for chunk, result in _ordered_results(_chunks(reader, chunk_size), names, options, workers, encode):
+        compression = target.compression if encode else None
+        results = _ordered_results(_chunks(reader, chunk_size), names, options, workers, encode, compression)
+        for chunk, result in results:
             write_result(result, sink, rejects_sink, drops_sink)
             stats.merge(result.stats)
             bar.update(result.stats)
@@ -435,7 +444,7 @@ def clean_files(
 
 def write_result(result: ChunkResult, sink: PartSink, rejects_sink: LogSink, drops_sink: LogSink) -> None:
     """Write one chunk's records; records the output layout cannot hold become rejects (and are counted)."""
-    misfits = sink.write(result.output)
+    misfits = sink.write(result.output, compressed=result.compressed)
     rejected = list(result.rejects)
     for index, why in misfits:
         record = result.output[index]

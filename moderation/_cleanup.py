@@ -26,7 +26,7 @@ from ._errors import ConfigurationError
 from ._formats import BadRow, RawRecord
 from ._scanner import Document, Scanner
 from ._settings import Settings
-from ._sinks import json_line
+from ._sinks import compress_block, json_line
 from ._types import ScanResult
 
 Mode = Literal["strip", "drop", "annotate"]
@@ -149,6 +149,7 @@ class ChunkResult:
         output: records for the output (encoded JSON lines when ``encode`` was asked for, else dicts).
         positions: (source, line) of each output record, to name it if the output cannot hold it.
         statuses: ``written`` | ``dropped`` | ``rejected`` for each input record, in input order.
+        compressed: ``output`` is one compressed block of JSON lines (see ``Cleaner.clean``).
         dropped: drop-log lines (JSON).
         rejects: rejects-file lines (JSON).
         stats: the chunk's counts.
@@ -160,6 +161,7 @@ class ChunkResult:
     rejects: list[bytes]
     stats: CleanStats
     statuses: list[str] = field(default_factory=list)
+    compressed: bool = False
 
 
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -248,8 +250,15 @@ class Cleaner:
         url = record.get(opts.url_field)
         return _Parsed(source, line, record, Document(text, rid, url if isinstance(url, str) else None))
 
-    def clean(self, source_names: Sequence[str], chunk: Sequence[RawRecord], encode: bool) -> ChunkResult:
-        """Clean a chunk; ``encode``: output records as JSON lines (cheaper to send between processes)."""
+    def clean(
+        self,
+        source_names: Sequence[str],
+        chunk: Sequence[RawRecord],
+        encode: bool,
+        compression: str | None = None,
+    ) -> ChunkResult:
+        """Clean a chunk. ``encode``: output records as JSON lines (cheaper to send between processes);
+        with ``compression`` too, as one gzip member / zstd frame, so compressing runs in the workers."""
         stats = CleanStats(read=len(chunk))
         items = [self._parse(source_names[s], line, payload) for s, line, payload in chunk]
         scanned = iter(self._scan([p for p in items if isinstance(p, _Parsed)]))
@@ -275,6 +284,9 @@ class Cleaner:
                 out.append(json_line(kept) if encode else kept)
                 positions.append((item.source, item.line))
                 statuses.append("written")
+        if encode and compression and out:
+            block = compress_block(b"".join(x for x in out if isinstance(x, bytes)), compression)
+            return ChunkResult([block], [], dropped, rejects, stats, statuses, compressed=True)
         return ChunkResult(out, positions, dropped, rejects, stats, statuses)
 
     def _scan(self, parsed: list[_Parsed]) -> list[ScanResult | Reject]:

@@ -38,6 +38,18 @@ def json_line(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=True, default=str).encode("ascii") + b"\n"
 
 
+def compress_block(data: bytes, compression: str | None) -> bytes:
+    """One self-contained gzip member or zstd frame (deterministic). Concatenated blocks are a valid
+    file, so workers can compress their own chunks and the writer only appends bytes."""
+    if compression == "gzip":
+        return gzip.compress(data, compresslevel=6, mtime=0)
+    if compression == "zstd":
+        import zstandard
+
+        return bytes(zstandard.ZstdCompressor(level=3).compress(data))
+    return data
+
+
 def _compressed_writer(raw: IO[bytes], compression: str | None) -> Any:
     if compression == "gzip":
         return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6)  # 9 costs 2x for ~2% size
@@ -68,18 +80,26 @@ class PartSink:
 
     def open_part(self, path: Path) -> None:
         self._path = path
-        if self.target.format != "parquet":
+        if self.target.format == "jsonl":  # JSONL arrives as (compressed) blocks: plain appends
+            self._raw = self._out = open(path, "wb")  # noqa: SIM115 - closed in close_part
+        elif self.target.format == "csv":
             self._raw = open(path, "wb")  # noqa: SIM115 - closed in close_part
             self._out = _compressed_writer(self._raw, self.target.compression)
 
-    def write(self, records: Sequence[bytes | dict[str, Any]]) -> list[tuple[int, str]]:
-        """Write records (pre-encoded JSON lines or dicts); returns the indices of those that do not fit,
-        with why."""
+    def write(
+        self, records: Sequence[bytes | dict[str, Any]], compressed: bool = False
+    ) -> list[tuple[int, str]]:
+        """Write records (dicts, JSON lines, or for JSONL blocks already compressed for this target);
+        returns the indices of those that do not fit, with why."""
         if not records:
             return []
         if self.target.format == "jsonl":
             assert self._out is not None
-            self._out.write(b"".join(r if isinstance(r, bytes) else json_line(r) for r in records))
+            if compressed:
+                self._out.write(b"".join(r for r in records if isinstance(r, bytes)))
+            else:
+                data = b"".join(r if isinstance(r, bytes) else json_line(r) for r in records)
+                self._out.write(compress_block(data, self.target.compression))
             return []
         dicts = [r if isinstance(r, dict) else json.loads(r) for r in records]
         if self.target.format == "csv":

@@ -80,7 +80,10 @@ def _clean_piece(
             chunk = [r for _, r in zip(range(options.batch_size * 4), records, strict=False)]
             if not chunk:
                 break
-            result = cleaner.clean(names, chunk, encode=target.format == "jsonl")
+            jsonl = target.format == "jsonl"
+            result = cleaner.clean(
+                names, chunk, encode=jsonl, compression=target.compression if jsonl else None
+            )
             write_result(result, sink, rejects, drops)
             stats.merge(result.stats)
     finally:

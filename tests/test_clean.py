@@ -217,6 +217,12 @@ def test_two_worker_processes_give_the_same_bytes(tmp_path):
     assert report.workers == 2
     assert one.read_bytes() == two.read_bytes()
     assert Path(str(one) + ".rejects.jsonl").read_bytes() == Path(str(two) + ".rejects.jsonl").read_bytes()
+    # compressed output: the workers compress their own chunks; the file is the same either way
+    gz_one, gz_two = tmp_path / "one.jsonl.gz", tmp_path / "two.jsonl.gz"
+    clean_files([str(src)], str(gz_one), chunk_size=5, progress=False)
+    clean_files([str(src)], str(gz_two), workers=2, chunk_size=5, progress=False)
+    assert gz_one.read_bytes() == gz_two.read_bytes()
+    assert gzip.decompress(gz_one.read_bytes()) == one.read_bytes()
 
 
 def test_drop_mode_writes_the_drop_log(tmp_path):

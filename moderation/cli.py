@@ -133,17 +133,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    """Rebuild the models from the shared data."""
+def _data_pack(args: argparse.Namespace, folder: str) -> Path:
+    """The data pack named by ``--data`` (checked for ``folder``), with progress logged to stderr."""
     import logging
-
-    from ._training import train
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     data = Path(args.data)
-    if not (data / "news").is_dir():
-        raise UsageError(f"{data} does not look like the data pack (no news/ folder)")
-    manifest = train(data, Path(args.out), seed=args.seed)
+    if not (data / folder).is_dir():
+        raise UsageError(f"{data} does not look like the data pack (no {folder}/ folder)")
+    return data
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Rebuild the models from the shared data."""
+    from ._training import train
+
+    manifest = train(_data_pack(args, "news"), Path(args.out), seed=args.seed)
     print(f"wrote {args.out} ({manifest['model_version']}), thresholds {manifest['thresholds']}")
     return EXIT_OK
 
@@ -307,15 +312,9 @@ def cmd_lists(args: argparse.Namespace) -> int:
 
 def cmd_train_urls(args: argparse.Namespace) -> int:
     """Rebuild the lexical URL model from the shared data."""
-    import logging
-
     from ._url_training import train_url_model
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    data = Path(args.data)
-    if not (data / "urls").is_dir():
-        raise UsageError(f"{data} does not look like the data pack (no urls/ folder)")
-    manifest = train_url_model(data, Path(args.out), seed=args.seed)
+    manifest = train_url_model(_data_pack(args, "urls"), Path(args.out), seed=args.seed)
     print(f"wrote {args.out} ({manifest['model_version']}), test {manifest['test']}")
     return EXIT_OK
 
@@ -398,19 +397,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser(
+    def training(name: str, summary: str, description: str, out: str, func: Any) -> None:
+        p = sub.add_parser(name, help=summary, description=description)
+        p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
+        default_out = str(Path(__file__).resolve().parent.parent / "classifiers" / "models")
+        p.add_argument("--out", default=default_out, help=out)
+        p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+        p.set_defaults(func=func)
+
+    training(
         "train",
-        help="rebuild the models from the data pack",
-        description="Rebuild the models from ../shared/data (train split only).",
+        "rebuild the models from the data pack",
+        "Rebuild the models from ../shared/data (train split only).",
+        "where to write the model files and sidecar",
+        cmd_train,
     )
-    p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
-    p.add_argument(
-        "--out",
-        default=str(Path(__file__).resolve().parent.parent / "classifiers" / "models"),
-        help="where to write the model files and sidecar",
-    )
-    p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
-    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(
         "demo",
@@ -510,19 +511,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
     p.set_defaults(func=cmd_lists)
 
-    p = sub.add_parser(
+    training(
         "train-urls",
-        help="rebuild the lexical URL model from the data pack",
-        description="Rebuild the URL model from ../shared/data/urls (domain-disjoint split).",
+        "rebuild the lexical URL model from the data pack",
+        "Rebuild the URL model from ../shared/data/urls (domain-disjoint split).",
+        "where to write the URL model and its sidecar",
+        cmd_train_urls,
     )
-    p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
-    p.add_argument(
-        "--out",
-        default=str(Path(__file__).resolve().parent.parent / "classifiers" / "models"),
-        help="where to write the URL model and its sidecar",
-    )
-    p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
-    p.set_defaults(func=cmd_train_urls)
 
     p = sub.add_parser(
         "serve",

@@ -248,7 +248,7 @@ class RecordReader:
                     if not values:
                         continue
                     joined = ",".join(values)
-                    if any("\udc80" <= ch <= "\udcff" for ch in joined):
+                    if not _valid_utf8(joined):
                         raw_text = joined.encode("utf-8", "surrogateescape").decode(
                             "utf-8", "backslashreplace"
                         )
@@ -264,6 +264,15 @@ class RecordReader:
                         yield start, dict(zip(header, values, strict=True))
         except (OSError, EOFError, ValueError, csv.Error) as exc:
             yield line + 1, _corrupt(line, exc)
+
+
+def _valid_utf8(text: str) -> bool:
+    """False when decoding with ``surrogateescape`` had to smuggle invalid bytes in (checked in C)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _corrupt(line: int, exc: BaseException) -> BadRow:

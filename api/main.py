@@ -7,6 +7,7 @@ scanning runs in a worker thread so the event loop keeps answering health checks
 
 from __future__ import annotations
 
+import gc
 import hmac
 import json
 import logging
@@ -120,6 +121,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         loaded = await run_in_threadpool(Scanner.default, settings.engine)
         # build the lazy tables (suffix list, hashing tables) before reporting ready
         await run_in_threadpool(loaded.scan, "Warm-up sentence with a link, www.example.org.")
+        # Everything loaded so far lives as long as the worker: keep the cyclic GC from walking it again
+        # and again (its full collections are a source of latency spikes in a long-running server).
+        gc.freeze()
         state["scanner"] = loaded
         batcher.start()
         yield

@@ -58,7 +58,7 @@ def quality(data: Path) -> dict[str, Any]:
 
 
 def lists(data: Path) -> tuple[dict[str, Any], Any]:
-    from ._lists import ListStore, normalize_entry
+    from ._lists import ListStore
     from ._url_checker import UrlChecker
     from ._url_training import _tsv
     from ._urlparse import UrlError, parse_url
@@ -92,7 +92,6 @@ def lists(data: Path) -> tuple[dict[str, Any], Any]:
             miss = 0
             for entry in entries:
                 try:
-                    normalize_entry(entry)
                     hits = index.lookup(parse_url(entry))
                 except UrlError:
                     unparsable += 1

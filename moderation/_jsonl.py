@@ -8,7 +8,7 @@ byte costs one line, not the run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -79,13 +79,14 @@ def read_plain(data: bytes, name: str) -> Document | Rejected:
         return Rejected(line, name, f"invalid UTF-8 at byte {exc.start}")
 
 
-def dumps(obj: Any) -> str:
-    """One JSON line; falls back to ASCII escapes when the text holds lone surrogates."""
-    s = json.dumps(obj, ensure_ascii=False)
+def dumps(obj: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """One JSON line; falls back to ASCII escapes when the text holds lone surrogates. ``default`` is
+    ``json.dumps``'s hook for values JSON cannot hold."""
+    s = json.dumps(obj, ensure_ascii=False, default=default)
     try:
         s.encode("utf-8")
     except UnicodeEncodeError:
-        s = json.dumps(obj, ensure_ascii=True)
+        s = json.dumps(obj, ensure_ascii=True, default=default)
     return s
 
 

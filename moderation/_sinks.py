@@ -27,15 +27,12 @@ from typing import IO, Any
 from ._atomic import append_files, atomic_path
 from ._errors import InputError
 from ._formats import Source
+from ._jsonl import dumps
 
 
 def json_line(obj: Any) -> bytes:
     """One JSON line as UTF-8 bytes; values JSON cannot hold (dates, decimals from Parquet) become strings."""
-    s = json.dumps(obj, ensure_ascii=False, default=str)
-    try:
-        return s.encode("utf-8") + b"\n"
-    except UnicodeEncodeError:  # lone surrogates in the text
-        return json.dumps(obj, ensure_ascii=True, default=str).encode("ascii") + b"\n"
+    return dumps(obj, default=str).encode("utf-8") + b"\n"
 
 
 def compress_block(data: bytes, compression: str | None) -> bytes:

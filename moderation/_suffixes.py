@@ -18,3 +18,10 @@ def split_host(host: str) -> tuple[str, str, str]:
     """``(subdomain, domain, suffix)`` of a lower-case host name."""
     r = extractor().extract_str(host)
     return r.subdomain, r.domain, r.suffix
+
+
+def registered_domain(host: str) -> str:
+    """``domain.suffix`` of a host (``example.co.uk``, ``spam.github.io``); the host itself when it has no
+    public suffix (IPs, bare names). ``FoundLink`` and ``ParsedUrl`` say the same of their stored parts."""
+    _, domain, suffix = split_host(host)
+    return f"{domain}.{suffix}" if domain and suffix else host

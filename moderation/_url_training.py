@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from ._suffixes import registered_domain
 from ._url_checker import UrlChecker, look_alike, url_parts
 from ._urlparse import ParsedUrl, UrlError, parse_url
 
@@ -147,11 +148,8 @@ def load_examples(data: Path, seed: int = 13) -> tuple[list[Example], list[str],
 
 
 def _registered(url: str) -> str:
-    host = url.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
-    from ._suffixes import split_host
-
-    _, dom, suf = split_host(host)
-    return f"{dom}.{suf}" if dom and suf else host
+    """The registered domain of a reduced-form entry (``host[:port]/path``)."""
+    return registered_domain(url.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0])
 
 
 def _parse_all(examples: list[Example]) -> tuple[list[ParsedUrl], np.ndarray, list[Example]]:

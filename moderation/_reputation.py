@@ -49,6 +49,7 @@ _LONG_NUMBER = re.compile(r"\d{9,}")
 _TRACKING_PARAM = re.compile(
     r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid)=", re.IGNORECASE
 )
+_DIGIT_RUN = re.compile(r"\d{3,}")
 _CTA_PATH = re.compile(
     r"/(?:promo|bonus|signup|sign-up|register|join|claim|gift|free|win|earn|vip|r|go|"
     r"offer|deal|voteme)(?:[/?#]|\d|$)",
@@ -65,6 +66,7 @@ class Reputation:
         verdict: ``malicious`` (>= 0.85) | ``suspicious`` (>= 0.5) | ``trusted`` | ``neutral``.
         reasons: the evidence, one short sentence each.
         abused_tld, tracking_path, shortener, chat_invite, ip_host, trusted: the individual signals.
+        log_odds: the rules' weight before the logistic function (``score`` = sigmoid(``log_odds``)).
     """
 
     score: float
@@ -76,6 +78,7 @@ class Reputation:
     chat_invite: bool
     ip_host: bool
     trusted: bool
+    log_odds: float = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -94,63 +97,107 @@ def _is_ip(host: str) -> bool:
         return bool(re.fullmatch(r"(0x[0-9a-f]+|\d{8,10})", h))  # decimal/hex-encoded IPv4
 
 
-def assess(link: FoundLink) -> Reputation:
-    """Judge one link from its shape alone."""
-    reasons: list[str] = []
-    weight = -2.0
-    domain = link.registered_domain
-    suffix = link.suffix
+@dataclass(frozen=True, slots=True)
+class _HostEvidence:
+    """What the rules say about a host alone (cached: hosts repeat far more than paths)."""
+
+    tld_weight: float
+    tld_reasons: tuple[str, ...]
+    host_weight: float
+    host_reasons: tuple[str, ...]  # spam words, shortener, chat invite, IP host
+    domain_weight: float
+    domain_reasons: tuple[str, ...]  # hyphen/digit stuffing
+    abuse: float
+    shortener: bool
+    chat_invite: bool
+    ip_host: bool
+    trusted: bool
+
+
+@lru_cache(maxsize=65536)
+def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
+    registered = f"{domain}.{suffix}" if suffix and domain else host
     last = suffix.rsplit(".", 1)[-1] if suffix else ""
-    trusted = domain in _TRUSTED_DOMAINS or bool(_TRUSTED_SUFFIX.search(suffix))
-    ip_host = not suffix and _is_ip(link.host)
+    trusted = registered in _TRUSTED_DOMAINS or bool(_TRUSTED_SUFFIX.search(suffix))
+    ip_host = not suffix and _is_ip(host)
     abuse = ABUSED_TLDS.get(last, 0.0)
+    tld_weight = 0.0
+    tld_reasons: tuple[str, ...] = ()
     if abuse >= 1.0:
-        weight += 1.8
-        reasons.append(f"TLD .{last} is heavily abused")
+        tld_weight, tld_reasons = 1.8, (f"TLD .{last} is heavily abused",)
     elif abuse > 0:
-        weight += 0.8
-        reasons.append(f"TLD .{last} is often abused")
-    path = link.path
-    tracking = bool(_LONG_NUMBER.search(path) or _TRACKING_PARAM.search(path))
-    if _LONG_NUMBER.search(path):
-        weight += 1.2
-        reasons.append("numeric tracking path")
-    if _TRACKING_PARAM.search(path):
-        weight += 1.2
-        reasons.append("affiliate/referral parameter")
-    if _CTA_PATH.search(path):
-        weight += 0.8
-        reasons.append("call-to-action path (promo/signup/claim)")
-    words = sorted({w.lower() for w in _SPAM_WORDS.findall(link.host)})
+        tld_weight, tld_reasons = 0.8, (f"TLD .{last} is often abused",)
+    weight, reasons = 0.0, []
+    words = sorted({w.lower() for w in _SPAM_WORDS.findall(host)})
     if words:
         weight += 1.0
         reasons.append(f"spam words in domain ({', '.join(words[:3])})")
-    short = domain in shorteners() or link.host in shorteners()
+    short = registered in shorteners() or host in shorteners()
     if short:
         weight += 1.0
         reasons.append("URL shortener hides the destination")
-    chat = link.host in _CHAT_INVITES or domain in _CHAT_INVITES
+    chat = host in _CHAT_INVITES or registered in _CHAT_INVITES
     if chat:
         weight += 1.0
         reasons.append("chat-group invite link")
     if ip_host:
         weight += 1.5
         reasons.append("raw IP address instead of a domain")
-    if "@" in link.raw.split("//", 1)[-1].split("/", 1)[0]:
+    domain_weight = 0.0
+    domain_reasons: tuple[str, ...] = ()
+    if domain.count("-") >= 2 or _DIGIT_RUN.search(domain):
+        domain_weight, domain_reasons = 0.5, ("hyphen- or digit-stuffed domain",)
+    return _HostEvidence(
+        tld_weight, tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,
+        abuse, short, chat, ip_host, trusted,
+    )  # fmt: skip
+
+
+def assess(link: FoundLink) -> Reputation:
+    """Judge one link from its shape alone."""
+    return assess_parts(
+        link.host, link.domain, link.suffix, link.path,
+        "@" in link.raw.split("//", 1)[-1].split("/", 1)[0], link.obfuscated,
+    )  # fmt: skip
+
+
+def assess_parts(
+    host: str, domain: str, suffix: str, path: str, userinfo: bool, obfuscated: bool
+) -> Reputation:
+    """``assess`` over a link's parts (the URL checker has them parsed already): the host, its
+    public-suffix split, everything after the host, whether a ``name@`` came before the host, and
+    whether the link was written in a disguised form."""
+    h = _host_evidence(host, domain, suffix)
+    weight = -2.0 + h.tld_weight
+    reasons = list(h.tld_reasons)
+    long_number = bool(_LONG_NUMBER.search(path))
+    tracking_param = bool(_TRACKING_PARAM.search(path))
+    if long_number:
+        weight += 1.2
+        reasons.append("numeric tracking path")
+    if tracking_param:
+        weight += 1.2
+        reasons.append("affiliate/referral parameter")
+    if _CTA_PATH.search(path):
+        weight += 0.8
+        reasons.append("call-to-action path (promo/signup/claim)")
+    weight += h.host_weight
+    reasons.extend(h.host_reasons)
+    if userinfo:
         weight += 1.5
         reasons.append("user-info trick before the host (name@host)")
-    if link.domain.count("-") >= 2 or re.search(r"\d{3,}", link.domain):
-        weight += 0.5
-        reasons.append("hyphen- or digit-stuffed domain")
-    if link.obfuscated:
+    weight += h.domain_weight
+    reasons.extend(h.domain_reasons)
+    if obfuscated:
         weight += 0.5
         reasons.append("link written in a defanged/disguised form")
-    if trusted:
+    if h.trusted:
         weight -= 3.0
-        reasons.append(f"{domain} is a government, education or well-known source")
+        registered = f"{domain}.{suffix}" if suffix and domain else host
+        reasons.append(f"{registered} is a government, education or well-known source")
     score = 1.0 / (1.0 + math.exp(-weight))
     verdict: LinkVerdict
-    if trusted and score < 0.5:
+    if h.trusted and score < 0.5:
         verdict = "trusted"
     elif score >= 0.85:
         verdict = "malicious"
@@ -158,4 +205,7 @@ def assess(link: FoundLink) -> Reputation:
         verdict = "suspicious"
     else:
         verdict = "neutral"
-    return Reputation(score, verdict, tuple(reasons), abuse, tracking, short, chat, ip_host, trusted)
+    return Reputation(
+        score, verdict, tuple(reasons), h.abuse, long_number or tracking_param, h.shortener,
+        h.chat_invite, h.ip_host, h.trusted, weight,
+    )  # fmt: skip

@@ -30,9 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._links import FoundLink
 from ._lists import ListHit, ListIndex, ListStore
-from ._reputation import ABUSED_TLDS, Reputation, assess, shorteners
+from ._reputation import ABUSED_TLDS, Reputation, assess_parts, shorteners
 from ._settings import Settings
 from ._types import LinkVerdict
 from ._urlparse import ParsedUrl, UrlError, parse_url
@@ -148,16 +147,21 @@ def look_alike(p: ParsedUrl) -> LookAlike:
     return LookAlike(hit[0], None, host.mixed_script, brand_in_path=True) if hit else host
 
 
+@lru_cache(maxsize=1)
+def _parts_type() -> type[UrlParts]:
+    from classifiers import UrlParts
+
+    return UrlParts
+
+
 def url_parts(p: ParsedUrl, look: LookAlike) -> UrlParts:
     """What the lexical model reads, in the form it was trained on (``reduce_form`` in _url_training: no
     ``www.``, lower case, no trailing slash), plus the TLD prior and the brand flag."""
-    from classifiers import UrlParts
-
     last = p.suffix.rsplit(".", 1)[-1] if p.suffix else ""
     host, subdomain = p.host, p.subdomain
     if subdomain == "www" or subdomain.startswith("www."):
         host, subdomain = host[4:], subdomain[4:]
-    return UrlParts(
+    return _parts_type()(
         host=host,
         subdomain=subdomain,
         domain=p.domain,
@@ -223,11 +227,6 @@ class UrlReport:
 
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
 
 
 _default_lock = threading.Lock()
@@ -304,21 +303,21 @@ class UrlChecker:
         hits = tuple(self.lists.lookup(p))
         kinds = {h.kind for h in hits}
         registered = p.registered_domain
-        short = "shortener" in kinds or registered in shorteners() or p.host in shorteners()
+        listed_short = shorteners()
+        short = "shortener" in kinds or registered in listed_short or p.host in listed_short
         if rule is None:
-            found = FoundLink(0, len(p.input), p.input, p.url, p.host, p.subdomain, p.domain, p.suffix,
-                              obfuscated or "refanged" in p.notes)  # fmt: skip
-            rule = assess(found)
-            obfuscated = found.obfuscated
+            obfuscated = obfuscated or "refanged" in p.notes
+            rule = assess_parts(p.host, p.domain, p.suffix, p.path, bool(p.userinfo), obfuscated)
         look = look_alike(p)
         reasons: list[str] = []
-        z = _logit(rule.score)
+        z = rule.log_odds
         if self.model is not None:
-            p_model = self.model.score(url_parts(p, look))
+            z_model = self.model.decision(url_parts(p, look))
+            p_model = _sigmoid(z_model)
             tld = (
                 _TLD_WEIGHTS[0] if rule.abused_tld >= 1.0 else _TLD_WEIGHTS[1] if rule.abused_tld > 0 else 0.0
             )
-            z = _logit(p_model) + (_logit(rule.score) - _RULE_BASELINE - tld)
+            z = z_model + (rule.log_odds - _RULE_BASELINE - tld)
         if look.imitates:
             z += HARD_WEIGHTS["imitation"]
             reasons.append(f"host imitates {look.imitates}")

@@ -54,3 +54,43 @@ def test_hashing_is_deterministic_and_normalized():
     assert a.dense[0, 4] == 1.0  # phone number
     c = char_matrix(texts, 2**16)
     assert c.shape == (4, 2**16)
+
+
+def _url_parts_examples():
+    from classifiers import UrlParts
+
+    hosts = [
+        ("video-earn.makeup", "", "video-earn", "makeup", 1.0),
+        ("news.bbc.co.uk", "news", "bbc", "co.uk", 0.0),
+        ("a.b.spam.github.io", "a.b", "spam", "github.io", 0.0),
+        ("xn--mnchen-3ya.de", "", "xn--mnchen-3ya", "de", 0.0),
+        ("192.168.1.1", "", "", "", 0.0),
+    ]
+    paths = ["", "/", "/2963723185946817/", "/a/b/c.html?ref=1&x=2", "/Über/0xdeadbeef1234abcd", "/?q"]
+    for host, sub, dom, suf, prior in hosts:
+        for path in paths:
+            for brand in (False, True):
+                yield UrlParts(host, sub, dom, suf, path, not suf, prior, brand)
+
+
+def test_url_model_fast_decision_matches_the_matrix_path():
+    """``decision`` (host share cached, plain-Python sums) must give what training saw (``url_matrix``)."""
+    from classifiers import UrlModel
+    from classifiers._url_model import url_matrix
+
+    parts = list(_url_parts_examples())
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, len(parts))
+    model = UrlModel(C=10.0).fit(parts, y)
+    model.decision(parts[0])  # scoring tables for the fitted weights, replaced next
+    model.coef_ = rng.normal(size=model.coef_.shape)  # every weight matters, not just the fitted ones
+    expected = url_matrix(parts) @ model.coef_ + model.intercept_
+    got = np.array([model.decision(u) for u in parts])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    again = np.array([model.decision(u) for u in parts])  # now from the host cache
+    np.testing.assert_allclose(again, expected, rtol=1e-9, atol=1e-9)
+    import pickle
+
+    back = pickle.loads(pickle.dumps(model))
+    assert "_fast" not in back.__dict__
+    np.testing.assert_allclose([back.decision(u) for u in parts], expected, rtol=1e-9, atol=1e-9)

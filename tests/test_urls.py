@@ -98,6 +98,43 @@ def test_any_string_gives_a_report(text):
     assert (report.error is not None) or (0.0 <= report.score <= 1.0 and report.verdict)
 
 
+_URL_ALPHABET = "abcXYZ019-_.~/:,=&?#%+@ []()\\\tü"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(["", "http://", "https://", "HTTPS://", "ftp://"]),
+    st.sampled_from(["example.com", "a-b.example.co.uk", "Sub.Spam.GitHub.io", "1.2.3.4", "xn--mnchen-3ya.de",
+                     "-bad.com", "x_y.top", "localhost"]),
+    st.text(alphabet=_URL_ALPHABET, max_size=40),
+)  # fmt: skip
+def test_fast_parse_agrees_with_the_general_parser(scheme, host, tail):
+    from moderation._urlparse import _parse_general
+
+    text = scheme + host + tail
+    try:
+        expected = _parse_general(text)
+    except UrlError as exc:
+        with pytest.raises(UrlError) as got:
+            parse_url(text)
+        assert str(got.value) == str(exc)
+        return
+    assert parse_url(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab09_.~/:,=&+% -Zü", max_size=40))
+def test_plain_query_path_agrees_with_urlencode(query):
+    from moderation._urlparse import _clean_query, _clean_query_general
+
+    if query:
+        fast_notes: list[str] = []
+        general_notes: list[str] = []
+        for q in (query, query + "&utm_source=x", "fbclid=1&" + query):
+            assert _clean_query(q, fast_notes) == _clean_query_general(q, general_notes)
+        assert fast_notes == general_notes
+
+
 # -- look-alikes and rules ----------------------------------------------------------------------------------
 
 

@@ -16,14 +16,16 @@ import platform
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._context_model import ContextModel
 from ._errors import ArtifactError
-from ._segment_model import SegmentModel
 from ._url_model import UrlModel
+
+if TYPE_CHECKING:  # the text models pull in scipy; a URL check loads only its own model
+    from ._context_model import ContextModel
+    from ._segment_model import SegmentModel
 
 MANIFEST = "manifest.json"
 MODEL_FILE = "models.npz"
@@ -173,6 +175,9 @@ def load_bundle(directory: Path | None = None) -> ModelBundle:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         params = manifest["params"]
+        from ._context_model import ContextModel
+        from ._segment_model import SegmentModel
+
         segment = SegmentModel.from_arrays(params["segment"], arrays)
         context = ContextModel.from_arrays(params["context"], arrays)
     except (KeyError, ValueError, TypeError) as exc:

@@ -54,9 +54,10 @@ _AFFILIATE = re.compile(r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|su
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UrlParts:
-    """The normalized pieces of one URL that the model reads (all lower case).
+    """The normalized pieces of one URL that the model reads (all lower case). Not frozen: one is built
+    for every URL checked, and a frozen dataclass costs several times more to build.
 
     Attributes:
         host, subdomain, domain, suffix: the host and its public-suffix split (``domain`` without suffix).
@@ -254,7 +255,8 @@ class UrlModel:
         ``__getstate__`` leaves them out."""
         from array import array
 
-        coef = array("d", self.coef_)
+        coef = array("d")
+        coef.frombytes(np.ascontiguousarray(self.coef_, dtype=np.float64).tobytes())
         w = tuple(float(x) for x in self.coef_[N_HASH:])
 
         @lru_cache(maxsize=65536)

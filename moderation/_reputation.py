@@ -167,6 +167,27 @@ def assess_parts(
     """``assess`` over a link's parts (the URL checker has them parsed already): the host, its
     public-suffix split, everything after the host, whether a ``name@`` came before the host, and
     whether the link was written in a disguised form."""
+    weight, reasons, tracking, h = rule_evidence(host, domain, suffix, path, userinfo, obfuscated)
+    score = 1.0 / (1.0 + math.exp(-weight))
+    verdict: LinkVerdict
+    if h.trusted and score < 0.5:
+        verdict = "trusted"
+    elif score >= 0.85:
+        verdict = "malicious"
+    elif score >= 0.5:
+        verdict = "suspicious"
+    else:
+        verdict = "neutral"
+    return Reputation(
+        score, verdict, reasons, h.abuse, tracking, h.shortener, h.chat_invite, h.ip_host, h.trusted, weight
+    )
+
+
+def rule_evidence(
+    host: str, domain: str, suffix: str, path: str, userinfo: bool, obfuscated: bool
+) -> tuple[float, tuple[str, ...], bool, _HostEvidence]:
+    """The rules' log-odds, reasons, tracking-path flag and host evidence (``assess_parts`` without
+    building a ``Reputation``: the URL checker needs only these, for every URL it checks)."""
     h = _host_evidence(host, domain, suffix)
     weight = -2.0 + h.tld_weight
     reasons = list(h.tld_reasons)
@@ -195,17 +216,4 @@ def assess_parts(
         weight -= 3.0
         registered = f"{domain}.{suffix}" if suffix and domain else host
         reasons.append(f"{registered} is a government, education or well-known source")
-    score = 1.0 / (1.0 + math.exp(-weight))
-    verdict: LinkVerdict
-    if h.trusted and score < 0.5:
-        verdict = "trusted"
-    elif score >= 0.85:
-        verdict = "malicious"
-    elif score >= 0.5:
-        verdict = "suspicious"
-    else:
-        verdict = "neutral"
-    return Reputation(
-        score, verdict, tuple(reasons), h.abuse, long_number or tracking_param, h.shortener,
-        h.chat_invite, h.ip_host, h.trusted, weight,
-    )  # fmt: skip
+    return weight, tuple(reasons), long_number or tracking_param, h

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._lists import ListHit, ListIndex, ListStore
-from ._reputation import ABUSED_TLDS, Reputation, assess_parts, shorteners
+from ._reputation import ABUSED_TLDS, Reputation, rule_evidence, shorteners
 from ._settings import Settings
 from ._types import LinkVerdict
 from ._urlparse import ParsedUrl, UrlError, parse_url
@@ -307,26 +307,34 @@ class UrlChecker:
         short = "shortener" in kinds or registered in listed_short or p.host in listed_short
         if rule is None:
             obfuscated = obfuscated or "refanged" in p.notes
-            rule = assess_parts(p.host, p.domain, p.suffix, p.path, bool(p.userinfo), obfuscated)
+            log_odds, rule_reasons, _, host_rules = rule_evidence(
+                p.host, p.domain, p.suffix, p.path, bool(p.userinfo), obfuscated
+            )
+            abused, trusted = host_rules.abuse, host_rules.trusted
+        else:
+            log_odds, rule_reasons, abused, trusted = (
+                rule.log_odds,
+                rule.reasons,
+                rule.abused_tld,
+                rule.trusted,
+            )
         look = look_alike(p)
         reasons: list[str] = []
-        z = rule.log_odds
+        z = log_odds
         if self.model is not None:
             z_model = self.model.decision(url_parts(p, look))
             p_model = _sigmoid(z_model)
-            tld = (
-                _TLD_WEIGHTS[0] if rule.abused_tld >= 1.0 else _TLD_WEIGHTS[1] if rule.abused_tld > 0 else 0.0
-            )
-            z = z_model + (rule.log_odds - _RULE_BASELINE - tld)
+            tld = _TLD_WEIGHTS[0] if abused >= 1.0 else _TLD_WEIGHTS[1] if abused > 0 else 0.0
+            z = z_model + (log_odds - _RULE_BASELINE - tld)
         if look.imitates:
             z += HARD_WEIGHTS["imitation"]
             reasons.append(f"host imitates {look.imitates}")
         if look.mixed_script:
             z += HARD_WEIGHTS["mixed_script"]
             reasons.append(f"host mixes alphabets ({p.host_unicode})")
-        if p.userinfo and not any("user-info" in r for r in rule.reasons):
+        if p.userinfo and not any("user-info" in r for r in rule_reasons):
             reasons.append(f"user-info trick: {p.userinfo[:40]!r} before the real host {p.host}")
-        reasons.extend(rule.reasons)
+        reasons.extend(rule_reasons)
         score = _sigmoid(z)
         if look.brand_outside and (not look.brand_in_path or score >= self.thresholds["suspicious"]):
             reasons.append(f"brand name '{look.brand_outside}' outside the brand's own domain")
@@ -355,7 +363,7 @@ class UrlChecker:
             verdict = "malicious"
         elif score >= self.thresholds["suspicious"]:
             verdict = "suspicious"
-        elif rule.trusted:
+        elif trusted:
             verdict = "trusted"
         else:
             verdict = "neutral"

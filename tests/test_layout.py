@@ -115,6 +115,8 @@ def test_exception_trees():
     assert issubclass(moderation.InputError, moderation.ModerationError)
     assert issubclass(moderation.ConfigurationError, moderation.ModerationError)
     assert issubclass(classifiers.ArtifactError, classifiers.ClassifierError)
+    assert issubclass(moderation.UrlError, moderation.InputError)
+    assert issubclass(moderation.ResumeError, moderation.ModerationError)
 
 
 def test_importing_is_light():
@@ -125,6 +127,17 @@ def test_importing_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_url_check_does_not_load_the_text_models_stack():
+    """``UrlChecker`` is the scrapers' per-link call: its cold start (bar < 1 s) must not pay for scipy or
+    the text models."""
+    code = (
+        "import sys; from moderation import UrlChecker; UrlChecker.default().check('https://example.com/x');"
+        "print(sorted(m for m in ('scipy', 'sklearn', 'moderation._scanner') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_every_command_has_help():

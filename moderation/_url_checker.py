@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 # to the log-odds. The rules' own evidence is added as its log-odds above the rules' baseline, minus the
 # TLD part: the model's tld_abuse_prior feature already counts that.
 HARD_WEIGHTS = {"imitation": 3.0, "mixed_script": 2.0}
+_NO_KINDS: frozenset[str] = frozenset()
 _RULE_BASELINE = -2.0  # the rules' log-odds with no evidence (see _reputation.assess)
 _TLD_WEIGHTS = (1.8, 0.8)  # what the rules add for a heavily / often abused TLD
 DEFAULT_THRESHOLDS = {"malicious": 0.85, "suspicious": 0.5}
@@ -300,8 +301,9 @@ class UrlChecker:
     def judge(self, p: ParsedUrl, obfuscated: bool = False, rule: Reputation | None = None) -> UrlReport:
         """Judge a parsed URL (the engine calls this for links it found in text, with the basic reputation
         it already computed as ``rule``)."""
-        hits = tuple(self.lists.lookup(p))
-        kinds = {h.kind for h in hits}
+        found = self.lists.lookup(p)
+        hits = tuple(found)
+        kinds = {h.kind for h in found} if found else _NO_KINDS
         registered = p.registered_domain
         listed_short = shorteners()
         short = "shortener" in kinds or registered in listed_short or p.host in listed_short

@@ -60,9 +60,10 @@ class UrlError(InputError):
     """A string that cannot be read as a web URL; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParsedUrl:
-    """A URL taken apart and normalized.
+    """A URL taken apart and normalized. Treat it as read-only; it is not frozen because one is built for
+    every URL checked and a frozen dataclass costs several times more to build (none is shared or cached).
 
     Attributes:
         input: the string as given.
@@ -77,6 +78,8 @@ class ParsedUrl:
         is_ip: the host is an IPv4 or IPv6 address.
         userinfo: the text before ``@`` in the authority (``""`` when none): a classic disguise.
         notes: the normalization steps that changed something (``refanged``, ``punycode``, ...).
+        registered_domain: ``domain.suffix`` (``example.co.uk``, ``spam.github.io``); the host for IPs and
+            bare names.
     """
 
     input: str
@@ -92,11 +95,7 @@ class ParsedUrl:
     is_ip: bool
     userinfo: str
     notes: tuple[str, ...] = ()
-
-    @property
-    def registered_domain(self) -> str:
-        """``domain.suffix`` (``example.co.uk``, ``spam.github.io``); the host for IPs and bare names."""
-        return f"{self.domain}.{self.suffix}" if self.domain and self.suffix else self.host
+    registered_domain: str = ""
 
     @property
     def query(self) -> str:
@@ -164,19 +163,22 @@ def _idna(host: str, notes: list[str]) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=65536)
-def _host(host: str) -> tuple[str, str, bool, tuple[str, ...], str, str, str]:
-    """(ASCII host, Unicode host, is IP, notes, subdomain, domain, suffix) of a lower-case host; cached,
+def _host(host: str) -> tuple[str, str, bool, tuple[str, ...], str, str, str, str]:
+    """(ASCII host, Unicode host, is IP, notes, subdomain, domain, suffix, registered domain) of a
+    lower-case host; cached,
     since hosts repeat far more than URLs (errors are raised, not cached)."""
     notes: list[str] = []
     ip = _ip(host)
     if ip is not None:
         if ip != host:
             notes.append("IP address canonicalized")
-        return ip, ip, True, tuple(notes), "", "", ""
+        return ip, ip, True, tuple(notes), "", "", "", ip
     host_ascii, host_unicode = _idna(host, notes)
     if not _HOST_OK.match(host_ascii):
         raise UrlError(f"host {host_ascii[:80]!r} has characters a host name cannot have")
-    return (host_ascii, host_unicode, False, tuple(notes), *split_host(host_ascii))
+    sub, dom, suf = split_host(host_ascii)
+    registered = f"{dom}.{suf}" if dom and suf else host_ascii
+    return host_ascii, host_unicode, False, tuple(notes), sub, dom, suf, registered
 
 
 def parse_url(text: str) -> ParsedUrl:
@@ -276,7 +278,7 @@ def _assemble(
     notes: list[str],
 ) -> ParsedUrl:
     """The host checked and split, the path decoded, the query cleaned: the ``ParsedUrl``."""
-    host_ascii, host_unicode, is_ip, host_notes, sub, dom, suf = _host(host)
+    host_ascii, host_unicode, is_ip, host_notes, sub, dom, suf, registered = _host(host)
     notes.extend(host_notes)
     if not is_ip and "." not in host_ascii and "scheme added" in notes:
         raise UrlError(f"not a URL or domain name: {text.strip()[:80]!r} (no scheme and no dot)")
@@ -298,6 +300,7 @@ def _assemble(
         is_ip=is_ip,
         userinfo=userinfo,
         notes=tuple(notes),
+        registered_domain=registered,
     )
 
 

@@ -107,20 +107,26 @@ def normalize_entry(line: str) -> str | None:
     return f"{host}{path}" if path else host
 
 
+_PREFIX_END = re.compile(r"[/?&#]")
+
+
 class ListIndex:
     """Lists loaded in memory for lookups. Build with ``ListStore.load()`` (or from sets, for tests)."""
 
     def __init__(self, lists: dict[tuple[str, str], set[str]] | None = None) -> None:
         self.lists: dict[tuple[str, str], set[str]] = lists or {}
-        # URL-prefix entries, by host: (prefix path, kind, source)
-        self._prefixes: dict[str, list[tuple[str, str, str]]] = {}
+        # URL-prefix entries: host -> prefix path -> [(kind, source)]. A lookup lists the URL path's own
+        # prefixes (cut where a segment or parameter ends) and looks each up, so it costs the same for a
+        # host with one listed URL as for one with thousands.
+        self._prefixes: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for (kind, source), entries in self.lists.items():
             for entry in entries:
                 if "/" in entry or "?" in entry:
                     host, sep, _ = entry.partition("/")
                     if not sep:
                         host = entry.partition("?")[0]
-                    self._prefixes.setdefault(host, []).append((entry[len(host) :], kind, source))
+                    by_path = self._prefixes.setdefault(host, {})
+                    by_path.setdefault(entry[len(host) :], []).append((kind, source))
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.lists.values())
@@ -154,8 +160,13 @@ class ListIndex:
         if self._prefixes:
             path = parsed.path.lower()
             for name, _ in names:
-                for prefix, kind, source in self._prefixes.get(name, ()):
-                    if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] in "/?&#"):
+                by_path = self._prefixes.get(name)
+                if by_path is None:
+                    continue
+                ends = [m.start() for m in _PREFIX_END.finditer(path, 1)]
+                for end in [*ends, len(path)]:
+                    prefix = path[:end]
+                    for kind, source in by_path.get(prefix, ()):
                         hits.append(ListHit(kind, source, name + prefix, "prefix"))
         return hits
 

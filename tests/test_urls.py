@@ -218,6 +218,24 @@ def test_large_list_loads_fast(tmp_path):
     assert not index.lookup(parse_url("http://host4242.example1.top/x"))
 
 
+def test_url_prefix_entries_match_whole_segments_only():
+    from moderation._lists import ListIndex
+
+    entries = {f"files.example.com/drop/{i}" for i in range(20_000)} | {"files.example.com/p?id=7"}
+    index = ListIndex({("block", "feed"): entries})
+
+    def prefixes(url):
+        return sorted(h.entry for h in index.lookup(parse_url(url)) if h.match == "prefix")
+
+    assert prefixes("http://files.example.com/drop/42") == ["files.example.com/drop/42"]
+    assert prefixes("http://files.example.com/drop/42/payload.exe?x=1") == ["files.example.com/drop/42"]
+    assert prefixes("http://files.example.com/drop/420000") == []  # not a whole segment
+    assert prefixes("http://files.example.com/drop/") == []
+    assert prefixes("http://files.example.com/p?id=7&b=2") == ["files.example.com/p?id=7"]
+    assert prefixes("http://files.example.com/p?id=70") == []
+    assert prefixes("http://cdn.files.example.com/drop/42") == ["files.example.com/drop/42"]
+
+
 def test_lists_update_swaps_atomically_and_keeps_the_last_good_copy(tmp_path):
     feed = tmp_path / "feed.txt"
     feed.write_text("evil.top\nworse.top\n")

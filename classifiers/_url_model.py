@@ -102,9 +102,10 @@ def _host_features(
     indices = [_h(f"d:{label}"), _h(f"t:{suffix}")]
     padded = f"^{label}$"
     if padded.isascii():  # crc32 continues from the prefix's CRC: the same index as _h("g:" + ngram)
-        raw = padded.encode("ascii")
-        for n in (3, 4, 5):
-            indices.extend(zlib.crc32(raw[i : i + n], _SEED_G) & _MASK for i in range(len(raw) - n + 1))
+        raw, crc32 = padded.encode("ascii"), zlib.crc32
+        indices += [
+            crc32(raw[i : i + n], _SEED_G) & _MASK for n in (3, 4, 5) for i in range(len(raw) - n + 1)
+        ]
     else:
         for n in (3, 4, 5):
             indices.extend(_h(f"g:{padded[i : i + n]}") for i in range(len(padded) - n + 1))
@@ -112,7 +113,7 @@ def _host_features(
     indices.extend(_h(f"s:{x}") for x in sub_labels[-4:])
     indices.append(_h(f"sd:{min(len(sub_labels), 4)}"))
     letters = label.replace("-", "")
-    vowels = sum(ch in "aeiou" for ch in letters)
+    vowels = sum(map(letters.count, "aeiou"))
     runs = _CONSONANTS.findall(letters)
     dense = (
         math.log1p(len(host)) / 4.0,

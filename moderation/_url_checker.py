@@ -135,6 +135,21 @@ def _host_look(host_unicode: str, registered: str, suffix: str, subdomain: str, 
     return LookAlike(outside, imitates, mixed)
 
 
+def clear_host_caches(model: UrlModel | None = None) -> None:
+    """Forget every per-host result (parse, suffix split, rules, look-alikes, the model's host share):
+    for benchmarks of hosts seen for the first time."""
+    from classifiers._url_model import _host_features
+
+    from ._reputation import _host_evidence
+    from ._suffixes import split_host
+    from ._urlparse import _host
+
+    for cache in (_host, split_host, _host_evidence, _host_look, _host_features):
+        cache.cache_clear()
+    if model is not None:
+        model.__dict__.pop("_fast", None)
+
+
 def look_alike(p: ParsedUrl) -> LookAlike:
     """Brand and homoglyph checks on a parsed URL (host part cached per host)."""
     host = _host_look(p.host_unicode, p.registered_domain, p.suffix, p.subdomain, p.domain)

@@ -143,10 +143,13 @@ def _path_features(path: str) -> tuple[list[int], float, bool, bool, bool, float
         # words are [a-z0-9]+: crc32 continues from the prefix's CRC, the same index as _h("p:" + word)
         words = _WORD.findall(_DIGITS.sub("0", path_only))[:24]
         indices.extend(zlib.crc32(w.encode("ascii"), _SEED_P) & _MASK for w in words)
-    segments = [s for s in path_only.split("/") if s]
-    indices.append(_PATH_DEPTH[min(len(segments), 6)])
-    if segments and "." in segments[-1]:
-        indices.append(_h(f"ext:{segments[-1].rsplit('.', 1)[1][:8]}"))
+    parts = path_only.split("/")
+    depth = len(parts) - parts.count("")  # non-empty segments
+    indices.append(_PATH_DEPTH[min(depth, 6)])
+    if depth:
+        last = parts[-1] or next(s for s in reversed(parts) if s)
+        if "." in last:
+            indices.append(_h(f"ext:{last.rsplit('.', 1)[1][:8]}"))
     long_number = bool(_LONG_NUMBER.search(path_only))
     if long_number:
         indices.append(_SHAPE_NUMID)
@@ -256,7 +259,7 @@ class UrlModel:
         ``__getstate__`` leaves them out."""
         from array import array
 
-        coef = array("d")
+        coef = array("d")  # 2 MB; a list would index ~0.5 us faster per URL but hold 10 MB of floats
         coef.frombytes(np.ascontiguousarray(self.coef_, dtype=np.float64).tobytes())
         w = tuple(float(x) for x in self.coef_[N_HASH:])
 

@@ -119,6 +119,7 @@ class ListIndex:
         # prefixes (cut where a segment or parameter ends) and looks each up, so it costs the same for a
         # host with one listed URL as for one with thousands.
         self._prefixes: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._has_allow: bool | None = None
         for (kind, source), entries in self.lists.items():
             for entry in entries:
                 if "/" in entry or "?" in entry:
@@ -133,7 +134,9 @@ class ListIndex:
 
     @property
     def has_allow_lists(self) -> bool:
-        return any(kind == "allow" for kind, _ in self.lists)
+        if self._has_allow is None:  # asked for every suspicious URL: answer once
+            self._has_allow = any(kind == "allow" for kind, _ in self.lists)
+        return self._has_allow
 
     def names(self, parsed: ParsedUrl) -> list[tuple[str, str]]:
         """The host and its parents down to the registered domain, with how each would match."""

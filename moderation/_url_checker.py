@@ -241,10 +241,6 @@ class UrlReport:
         }
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-
-
 _default_lock = threading.Lock()
 _default_cache: dict[tuple[Path | None, Path | None], UrlChecker] = {}
 
@@ -340,7 +336,7 @@ class UrlChecker:
         z = log_odds
         if self.model is not None:
             z_model = self.model.decision(url_parts(p, look))
-            p_model = _sigmoid(z_model)
+            p_model = 1.0 / (1.0 + math.exp(-max(min(z_model, 40.0), -40.0)))
             tld = _TLD_WEIGHTS[0] if abused >= 1.0 else _TLD_WEIGHTS[1] if abused > 0 else 0.0
             z = z_model + (log_odds - _RULE_BASELINE - tld)
         if look.imitates:
@@ -352,7 +348,7 @@ class UrlChecker:
         if p.userinfo and not any("user-info" in r for r in rule_reasons):
             reasons.append(f"user-info trick: {p.userinfo[:40]!r} before the real host {p.host}")
         reasons.extend(rule_reasons)
-        score = _sigmoid(z)
+        score = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
         if look.brand_outside and (not look.brand_in_path or score >= self.thresholds["suspicious"]):
             reasons.append(f"brand name '{look.brand_outside}' outside the brand's own domain")
         if self.model is not None:

@@ -134,9 +134,11 @@ _SHAPE_HEXID = zlib.crc32(b"shape:hexid") & _MASK
 _PATH_DEPTH = tuple(zlib.crc32(f"pn:{n}".encode()) & _MASK for n in range(7))
 
 
-def _path_features(path: str) -> tuple[list[int], float, bool, bool, bool, float]:
-    """What the model reads from the (lower-case) path and query, the per-URL part (the host part is
-    cached): (token indices, path length, long numeric id, affiliate parameter, has a path, query size)."""
+@lru_cache(maxsize=16384)
+def _path_features(path: str) -> tuple[tuple[int, ...], float, bool, bool, bool, float]:
+    """What the model reads from the (lower-case) path and query: (token indices, path length, long
+    numeric id, affiliate parameter, has a path, query size). Cached too: the empty path and the common
+    ones (``/index.php``, ``/login``) make up most URLs in link lists."""
     path_only, _, query = path.partition("?")
     indices: list[int] = []
     if path_only:
@@ -158,7 +160,7 @@ def _path_features(path: str) -> tuple[list[int], float, bool, bool, bool, float
     if query:
         indices.extend(_h(f"q:{kv.split('=', 1)[0][:20]}") for kv in query.split("&")[:8])
     return (
-        indices,
+        tuple(indices),
         math.log1p(len(path)) / 5.0,
         long_number,
         bool(query) and bool(_AFFILIATE.search(path)),

@@ -6,9 +6,9 @@
    news split's article URLs, which training never saw).
 2. Lists: every list file imported into a temporary store; every listed entry must be found (exact),
    and every allowlisted domain must come out no worse than ``neutral``.
-3. Speed: URL checks per second on one core after a warm-up (offline, lists loaded): distinct URLs with
-   the per-host caches warm, distinct URLs with them emptied, repeated URLs; and the cold start of a
-   fresh process (import + load the model + first check).
+3. Speed: URL checks per second on one core after a warm-up (offline, lists loaded): distinct URLs
+   with the per-host and per-path caches warm, distinct URLs with them emptied, repeated URLs; and the
+   cold start of a fresh process (import + load the model + first check).
 """
 
 from __future__ import annotations
@@ -120,11 +120,11 @@ def lists(data: Path) -> tuple[dict[str, Any], Any]:
 
 
 def speed(checker: Any, sample: list[str], unseen: list[str]) -> dict[str, Any]:
-    """Checks/s on distinct URLs (a fresh checker each pass: no report is reused; the per-host caches
-    are warm, as in a stream where hosts recur), on other distinct URLs with every per-host cache
-    emptied first (each host is computed once, at its first URL), and on a stream where URLs repeat
-    (each of 2,000 distinct URLs 10 times, as links repeat across scraped articles)."""
-    from ._url_checker import UrlChecker, clear_host_caches
+    """Checks/s on distinct URLs (a fresh checker each pass: no report is reused; the per-host and
+    per-path caches are warm, as in a stream where hosts recur), on other distinct URLs with those
+    caches emptied first (each host and path is computed once, at its first URL), and on a stream where
+    URLs repeat (each of 2,000 distinct URLs 10 times, as links repeat across scraped articles)."""
+    from ._url_checker import UrlChecker, clear_caches
 
     for url in sample[:2000]:
         checker.check(url)
@@ -141,7 +141,7 @@ def speed(checker: Any, sample: list[str], unseen: list[str]) -> dict[str, Any]:
     for url in repeated:
         fresh.check(url)
     repeats = len(repeated) / (time.perf_counter() - start)
-    clear_host_caches(checker.model)
+    clear_caches(checker.model)
     fresh = UrlChecker(checker.model, checker.lists, checker.thresholds)
     fresh.check("https://example.com/")  # rebuild the model's scoring tables outside the clock
     start = time.perf_counter()
@@ -192,8 +192,8 @@ def run(args: argparse.Namespace) -> int:
     s = speed(checker, sample, unseen)
     print(
         f"speed (one core, lists loaded): {s['checks_per_second']:,} URL checks/s on distinct URLs "
-        f"(bar 20,000), {s['checks_per_second_new_hosts']:,}/s on 20,000 other URLs with the per-host caches "
-        f"emptied first, "
+        f"(bar 20,000), {s['checks_per_second_new_hosts']:,}/s on 20,000 other URLs with the per-host and "
+        f"per-path caches emptied first, "
         f"{s['checks_per_second_repeated_urls']:,}/s when each URL comes 10 times; "
         f"cold start {s['cold_start_seconds']} s (bar 1 s)"
     )

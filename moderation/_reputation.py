@@ -153,6 +153,26 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     )  # fmt: skip
 
 
+@lru_cache(maxsize=16384)
+def _path_evidence(path: str) -> tuple[float, tuple[str, ...], bool]:
+    """(weight, reasons, tracking-style path) from the path and query alone (cached: common paths
+    such as the empty one recur across hosts)."""
+    weight = 0.0
+    reasons = []
+    long_number = bool(_LONG_NUMBER.search(path))
+    tracking_param = bool(_TRACKING_PARAM.search(path))
+    if long_number:
+        weight += 1.2
+        reasons.append("numeric tracking path")
+    if tracking_param:
+        weight += 1.2
+        reasons.append("affiliate/referral parameter")
+    if _CTA_PATH.search(path):
+        weight += 0.8
+        reasons.append("call-to-action path (promo/signup/claim)")
+    return weight, tuple(reasons), long_number or tracking_param
+
+
 def assess(link: FoundLink) -> Reputation:
     """Judge one link from its shape alone."""
     return assess_parts(
@@ -189,19 +209,9 @@ def rule_evidence(
     """The rules' log-odds, reasons, tracking-path flag and host evidence (``assess_parts`` without
     building a ``Reputation``: the URL checker needs only these, for every URL it checks)."""
     h = _host_evidence(host, domain, suffix)
-    weight = -2.0 + h.tld_weight
-    reasons = list(h.tld_reasons)
-    long_number = bool(_LONG_NUMBER.search(path))
-    tracking_param = bool(_TRACKING_PARAM.search(path))
-    if long_number:
-        weight += 1.2
-        reasons.append("numeric tracking path")
-    if tracking_param:
-        weight += 1.2
-        reasons.append("affiliate/referral parameter")
-    if _CTA_PATH.search(path):
-        weight += 0.8
-        reasons.append("call-to-action path (promo/signup/claim)")
+    path_weight, path_reasons, tracking = _path_evidence(path)
+    weight = -2.0 + h.tld_weight + path_weight
+    reasons = [*h.tld_reasons, *path_reasons]
     weight += h.host_weight
     reasons.extend(h.host_reasons)
     if userinfo:
@@ -216,4 +226,4 @@ def rule_evidence(
         weight -= 3.0
         registered = f"{domain}.{suffix}" if suffix and domain else host
         reasons.append(f"{registered} is a government, education or well-known source")
-    return weight, tuple(reasons), long_number or tracking_param, h
+    return weight, tuple(reasons), tracking, h

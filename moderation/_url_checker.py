@@ -135,16 +135,24 @@ def _host_look(host_unicode: str, registered: str, suffix: str, subdomain: str, 
     return LookAlike(outside, imitates, mixed)
 
 
-def clear_host_caches(model: UrlModel | None = None) -> None:
-    """Forget every per-host result (parse, suffix split, rules, look-alikes, the model's host share):
-    for benchmarks of hosts seen for the first time."""
-    from classifiers._url_model import _host_features
+def clear_caches(model: UrlModel | None = None) -> None:
+    """Forget every per-host and per-path result (parse, suffix split, rules, look-alikes, the model's
+    host share and path features): for benchmarks of URLs seen for the first time."""
+    from classifiers._url_model import _host_features, _path_features
 
-    from ._reputation import _host_evidence
+    from ._reputation import _host_evidence, _path_evidence
     from ._suffixes import split_host
     from ._urlparse import _host
 
-    for cache in (_host, split_host, _host_evidence, _host_look, _host_features):
+    for cache in (
+        _host,
+        split_host,
+        _host_evidence,
+        _path_evidence,
+        _host_look,
+        _host_features,
+        _path_features,
+    ):
         cache.cache_clear()
     if model is not None:
         model.__dict__.pop("_fast", None)

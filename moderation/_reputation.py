@@ -78,7 +78,7 @@ class Reputation:
     chat_invite: bool
     ip_host: bool
     trusted: bool
-    log_odds: float = 0.0
+    log_odds: float
 
 
 @lru_cache(maxsize=1)
@@ -175,19 +175,10 @@ def _path_evidence(path: str) -> tuple[float, tuple[str, ...], bool]:
 
 def assess(link: FoundLink) -> Reputation:
     """Judge one link from its shape alone."""
-    return assess_parts(
-        link.host, link.domain, link.suffix, link.path,
-        "@" in link.raw.split("//", 1)[-1].split("/", 1)[0], link.obfuscated,
-    )  # fmt: skip
-
-
-def assess_parts(
-    host: str, domain: str, suffix: str, path: str, userinfo: bool, obfuscated: bool
-) -> Reputation:
-    """``assess`` over a link's parts (the URL checker has them parsed already): the host, its
-    public-suffix split, everything after the host, whether a ``name@`` came before the host, and
-    whether the link was written in a disguised form."""
-    weight, reasons, tracking, h = rule_evidence(host, domain, suffix, path, userinfo, obfuscated)
+    userinfo = "@" in link.raw.split("//", 1)[-1].split("/", 1)[0]
+    weight, reasons, tracking, h = rule_evidence(
+        link.host, link.domain, link.suffix, link.path, userinfo, link.obfuscated
+    )
     score = 1.0 / (1.0 + math.exp(-weight))
     verdict: LinkVerdict
     if h.trusted and score < 0.5:
@@ -206,8 +197,10 @@ def assess_parts(
 def rule_evidence(
     host: str, domain: str, suffix: str, path: str, userinfo: bool, obfuscated: bool
 ) -> tuple[float, tuple[str, ...], bool, _HostEvidence]:
-    """The rules' log-odds, reasons, tracking-path flag and host evidence (``assess_parts`` without
-    building a ``Reputation``: the URL checker needs only these, for every URL it checks)."""
+    """The rules' log-odds, reasons, tracking-path flag and host evidence for a link's parts: the host,
+    its public-suffix split, everything after the host, whether a ``name@`` came before the host, and
+    whether the link was written in a disguised form. ``assess`` wraps it in a ``Reputation``; the URL
+    checker, which has the parts parsed already, calls it directly."""
     h = _host_evidence(host, domain, suffix)
     path_weight, path_reasons, tracking = _path_evidence(path)
     weight = -2.0 + h.tld_weight + path_weight

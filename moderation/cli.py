@@ -347,17 +347,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     # uvloop + httptools: the plain asyncio loop with several workers stalls ~44 ms on keep-alive
     # requests here (Nagle on the inherited socket, uvicorn issue #3149).
-    uvicorn.run(
-        "api.main:create_app",  # by name: moderation never imports api
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        log_config=log_config,
-        access_log=False,
-    )
+    options: dict[str, Any] = {
+        "app": "api.main:create_app",  # by name: moderation never imports api
+        "factory": True,
+        "loop": "uvloop",
+        "http": "httptools",
+        "log_config": log_config,
+        "access_log": False,
+    }
+    from ._serve import reuse_port_supported, serve_workers
+
+    if args.workers > 1 and reuse_port_supported():  # one socket per worker: see _serve.py
+        serve_workers(args.host, args.port, args.workers, options)
+    else:
+        uvicorn.run(host=args.host, port=args.port, workers=args.workers, **options)
     return EXIT_OK
 
 

@@ -246,3 +246,21 @@ def test_a_real_server_on_loopback(example_article):
     access = [json.loads(x) for x in err.decode().splitlines() if x.startswith("{")]
     assert any(a["path"] == "/v1/scan" and a["status"] == 200 for a in access)
     assert all("text" not in a for a in access)  # access logs never carry document text
+    with pytest.raises(OSError):  # SIGTERM to the supervisor stopped every worker
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_serve_names_a_taken_port():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", "2"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
+    assert "Traceback" not in out.stderr

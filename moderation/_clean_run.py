@@ -38,6 +38,7 @@ from ._atomic import write_atomic
 from ._cleanup import ChunkResult, Cleaner, CleanOptions, CleanStats, reject
 from ._errors import InputError, ModerationError, ResumeError
 from ._formats import RawRecord, RecordReader, Source, detect, expand_inputs
+from ._orphans import watch_parent
 from ._sinks import LogSink, PartSink, check_writable, json_line
 
 STATE_VERSION = 1
@@ -127,21 +128,9 @@ _worker: Cleaner | None = None
 def _init_worker(options: CleanOptions) -> None:
     global _worker
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _watch_parent(os.getppid())
+    # workers never write files: exiting at once when the parent dies loses nothing
+    watch_parent(os.getppid(), lambda: os._exit(1))
     _worker = Cleaner(options)
-
-
-def _watch_parent(parent: int) -> None:
-    """Exit when the parent dies (killed, out of memory): workers never write files, so nothing is lost,
-    and an orphan must not keep scanning or hold the parent's pipes open."""
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _clean_in_worker(

@@ -16,6 +16,7 @@ SIGINT/SIGTERM asks every worker to finish its requests and exit. Where the plat
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import socket
 import time
@@ -23,6 +24,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from ._errors import ConfigurationError
+from ._orphans import watch_parent
 
 RESTART_PAUSE = 1.0  # seconds before a worker that died is replaced
 EARLY_EXIT = 60.0  # a worker that exits this soon after starting failed to start: stop, do not loop
@@ -48,6 +50,11 @@ def _worker(host: str, port: int, uvicorn_options: dict[str, Any]) -> None:
     SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown)."""
     import uvicorn
 
+    # Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which passes one
+    # SIGTERM on (two signals would make uvicorn skip the graceful part). If the supervisor is killed
+    # outright, the worker shuts itself down instead of holding the port.
+    os.setpgrp()
+    watch_parent(os.getppid(), lambda: os.kill(os.getpid(), signal.SIGTERM))
     sock = _bound_socket(host, port)
     uvicorn.Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -248,6 +249,50 @@ def test_a_real_server_on_loopback(example_article):
     assert all("text" not in a for a in access)  # access logs never carry document text
     with pytest.raises(OSError):  # SIGTERM to the supervisor stopped every worker
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def _wait_ready(port: int) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    pytest.fail("server did not become ready")
+
+
+def _port_closed(port: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
+def test_workers_stop_with_the_supervisor(signum):
+    """Ctrl-C (SIGINT) stops every worker; if the supervisor is killed outright, the workers notice and
+    stop too instead of holding the port."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_ready(port)
+        proc.send_signal(signum)
+        proc.wait(timeout=30)
+        assert _port_closed(port, within=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
 
 
 def test_serve_names_a_taken_port():

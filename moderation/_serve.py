@@ -59,8 +59,12 @@ def _worker(host: str, port: int, uvicorn_options: dict[str, Any]) -> None:
     uvicorn.Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 
 
-def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str, Any]) -> None:
+def serve_workers(
+    host: str, port: int, workers: int, uvicorn_options: dict[str, Any], early_exit: float = EARLY_EXIT
+) -> None:
     """Serve ``uvicorn_options["app"]`` from ``workers`` processes on ``host:port`` until SIGINT/SIGTERM.
+    A worker that exits within ``early_exit`` seconds of starting stops the service; a later exit is
+    replaced.
 
     Raises ``ConfigurationError`` when the address cannot be bound or a worker fails while starting.
     """
@@ -96,7 +100,7 @@ def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str,
             for i, proc in enumerate(procs):
                 if proc.is_alive() or stopping:
                     continue
-                if time.monotonic() - started[id(proc)] < EARLY_EXIT:
+                if time.monotonic() - started[id(proc)] < early_exit:
                     stop(signal.SIGTERM, None)  # it cannot start (models, settings): restarting will not help
                     failed = f"a worker exited with code {proc.exitcode} while starting (see its log above)"
                     break

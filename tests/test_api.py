@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -293,6 +295,55 @@ def test_workers_stop_with_the_supervisor(signum):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _children(pid: int) -> set[int]:
+    """The worker processes (spawned, not zombies) whose parent is ``pid``."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            cmdline = (stat.parent / "cmdline").read_bytes()
+            if b"spawn_main" in cmdline:  # a worker, not multiprocessing's resource tracker
+                out.add(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
+def test_a_worker_that_dies_is_replaced():
+    port = _free_port()
+    code = (
+        "from moderation._serve import serve_workers\n"
+        f"serve_workers('127.0.0.1', {port}, 2, {{'app': 'api.main:create_app', 'factory': True, "
+        "'loop': 'uvloop', 'http': 'httptools', 'log_level': 'warning'}, early_exit=1.0)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_ready(port)
+        time.sleep(1.5)  # past early_exit: a death now is a crash, not a failed start
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = _children(proc.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"no replacement worker: {_children(proc.pid)}")
+        _wait_ready(port)
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert _port_closed(port, within=15)
 
 
 def test_serve_names_a_taken_port():

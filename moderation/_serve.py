@@ -9,8 +9,8 @@ each worker is doing.
 
 The parent only supervises: it reserves the port (binding without listening, so a taken port fails here
 with a clear message and port 0 is resolved once), starts the workers, restarts one that dies, and on
-SIGINT/SIGTERM asks every worker to finish its requests and exit. Where the platform lacks SO_REUSEPORT
-(Windows), the caller falls back to uvicorn's own workers.
+SIGINT/SIGTERM asks every worker to finish its requests and exit. Off Linux (no balancing SO_REUSEPORT),
+the caller falls back to uvicorn's own workers.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
 import time
 from multiprocessing.connection import wait
 from typing import Any
@@ -31,7 +32,9 @@ EARLY_EXIT = 60.0  # a worker that exits this soon after starting failed to star
 
 
 def reuse_port_supported() -> bool:
-    return hasattr(socket, "SO_REUSEPORT")
+    """Linux balances connections across SO_REUSEPORT listeners; macOS and the BSDs accept the option but
+    do not spread connections that way, so there uvicorn's own workers stay."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:

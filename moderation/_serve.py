@@ -80,18 +80,16 @@ def serve_workers(
     stopping = False
     failed = ""
 
-    started: dict[int, float] = {}
-
-    def start() -> Any:
+    def start() -> tuple[Any, float]:
+        """A new worker and when it started."""
         proc = ctx.Process(target=_worker, args=(host, port, uvicorn_options), name="moderation-api-worker")
         proc.start()
-        started[id(proc)] = time.monotonic()
-        return proc
+        return proc, time.monotonic()
 
     def stop(signum: int, frame: Any) -> None:
         nonlocal stopping
         stopping = True
-        for proc in procs:
+        for proc, _ in procs:
             if proc.is_alive():
                 proc.terminate()  # SIGTERM: uvicorn's graceful shutdown
 
@@ -99,18 +97,18 @@ def serve_workers(
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         while not stopping:
-            wait([p.sentinel for p in procs], timeout=1.0)
-            for i, proc in enumerate(procs):
+            wait([proc.sentinel for proc, _ in procs], timeout=1.0)
+            for i, (proc, born) in enumerate(procs):
                 if proc.is_alive() or stopping:
                     continue
-                if time.monotonic() - started[id(proc)] < early_exit:
+                if time.monotonic() - born < early_exit:
                     stop(signal.SIGTERM, None)  # it cannot start (models, settings): restarting will not help
                     failed = f"a worker exited with code {proc.exitcode} while starting (see its log above)"
                     break
                 time.sleep(RESTART_PAUSE)
                 if not stopping:
                     procs[i] = start()
-        for proc in procs:
+        for proc, _ in procs:
             proc.join(timeout=30)
             if proc.is_alive():
                 proc.kill()

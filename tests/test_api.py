@@ -205,6 +205,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _wait_ready(port: int) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    pytest.fail("server did not become ready")
+
+
 def test_a_real_server_on_loopback(example_article):
     import httpx
 
@@ -225,17 +238,8 @@ def test_a_real_server_on_loopback(example_article):
         stderr=subprocess.PIPE,
     )
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not become ready")
-        with httpx.Client(base_url=base, timeout=10) as c:
+        _wait_ready(port)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
             for _ in range(5):  # keep-alive requests, spread over both workers
                 r = c.post("/v1/scan", json={"text": example_article})
                 assert r.status_code == 200 and r.json()["verdict"] == "spam"
@@ -251,19 +255,6 @@ def test_a_real_server_on_loopback(example_article):
     assert all("text" not in a for a in access)  # access logs never carry document text
     with pytest.raises(OSError):  # SIGTERM to the supervisor stopped every worker
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
-
-
-def _wait_ready(port: int) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    pytest.fail("server did not become ready")
 
 
 def _port_closed(port: int, within: float) -> bool:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from ._links import FoundLink
 from ._types import LinkVerdict
@@ -39,12 +40,14 @@ _TRUSTED_DOMAINS = frozenset(
     globo.com uol.com.br folha.uol.com.br kompas.com tempo.co""".split()
 )
 _CHAT_INVITES = frozenset("t.me telegram.me wa.me chat.whatsapp.com discord.gg discord.com".split())
-_SPAM_WORDS = re.compile(
+_SPAM_WORD_PATTERN = (
     r"casino|bet(?:ting)?|slot|poker|jackpot|gacor|loan|cash|earn|money|bonus|promo|crypto|forex|"
     r"profit|viagra|cialis|pharm|pills|followers|likes|essay|win(?:ner)?|prize|gift|free|vip|deal|"
-    r"porn|sex|dating|spell",
-    re.IGNORECASE,
+    r"porn|sex|dating|spell"
 )
+_SPAM_WORDS = re.compile(_SPAM_WORD_PATTERN, re.IGNORECASE)
+# the same words for a lower-cased ASCII host: re.IGNORECASE makes this alternation ~8x slower
+_SPAM_WORDS_LOWER = re.compile(_SPAM_WORD_PATTERN)
 _LONG_NUMBER = re.compile(r"\d{9,}")
 _TRACKING_PARAM = re.compile(
     r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid)=", re.IGNORECASE
@@ -97,9 +100,9 @@ def _is_ip(host: str) -> bool:
         return bool(re.fullmatch(r"(0x[0-9a-f]+|\d{8,10})", h))  # decimal/hex-encoded IPv4
 
 
-@dataclass(frozen=True, slots=True)
-class _HostEvidence:
-    """What the rules say about a host alone (cached: hosts repeat far more than paths)."""
+class _HostEvidence(NamedTuple):
+    """What the rules say about a host alone (cached and shared, so immutable: a NamedTuple, which
+    builds in 0.4 us where a frozen dataclass of 11 fields takes 2.3 us, for every new host)."""
 
     tld_weight: float
     tld_reasons: tuple[str, ...]
@@ -128,7 +131,10 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     elif abuse > 0:
         tld_weight, tld_reasons = 0.8, (f"TLD .{last} is often abused",)
     weight, reasons = 0.0, []
-    words = sorted({w.lower() for w in _SPAM_WORDS.findall(host)})
+    if host.isascii():
+        words = sorted(set(_SPAM_WORDS_LOWER.findall(host.lower())))
+    else:
+        words = sorted({w.lower() for w in _SPAM_WORDS.findall(host)})
     if words:
         weight += 1.0
         reasons.append(f"spam words in domain ({', '.join(words[:3])})")

@@ -73,8 +73,11 @@ def brands() -> dict[str, frozenset[str]]:
 
 
 def _skeleton(label: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", label.translate(_CONFUSABLES))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """The label with look-alike letters replaced by the Latin ones they imitate and accents dropped."""
+    plain = label.translate(_CONFUSABLES)
+    if not plain.isascii():  # ASCII has nothing to decompose
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.replace("rn", "m").replace("vv", "w").replace("-", "")
 
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moderation import ListStore, SafeBrowsingProvider, UrlChecker, UrlError, UrlhausProvider, parse_url
@@ -133,6 +133,29 @@ def test_plain_query_path_agrees_with_urlencode(query):
         for q in (query, query + "&utm_source=x", "fbclid=1&" + query):
             assert _clean_query(q, fast_notes) == _clean_query_general(q, general_notes)
         assert fast_notes == general_notes
+
+
+# labels that exercise the suffix rules: plain and multi-label suffixes, private ones, a wildcard with an
+# exception (*.kawasaki.jp, !city.kawasaki.jp; *.ck, !www.ck), punycode, IP-like and odd labels
+_HOST_LABELS = ["com", "uk", "co", "jp", "kawasaki", "city", "ck", "www", "github", "io", "blogspot",
+                "amazonaws", "s3", "compute", "spam", "a-b", "x_y", "1", "255", "xn--p1ai", "xn--mnchen-3ya",
+                "", "A", "k"]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_HOST_LABELS), min_size=1, max_size=5))
+@example(["www", "ck"])
+@example(["a", "www", "ck"])
+@example(["x", "ck"])
+@example(["city", "kawasaki", "jp"])
+@example(["a", "city", "kawasaki", "jp"])
+@example(["spam", "github", "io"])
+def test_suffix_walk_agrees_with_tldextract(labels):
+    from moderation._suffixes import extractor, split_host
+
+    host = ".".join(labels)
+    r = extractor().extract_str(host)
+    assert split_host.__wrapped__(host) == (r.subdomain, r.domain, r.suffix)
 
 
 # -- look-alikes and rules ----------------------------------------------------------------------------------

@@ -94,3 +94,8 @@ def test_url_model_fast_decision_matches_the_matrix_path():
     back = pickle.loads(pickle.dumps(model))
     assert "_fast" not in back.__dict__
     np.testing.assert_allclose([back.decision(u) for u in parts], expected, rtol=1e-9, atol=1e-9)
+    # weights that float32 holds exactly (every saved model) are gathered from a float32 table
+    model.coef_ = rng.normal(size=model.coef_.shape).astype(np.float32).astype(np.float64)
+    expected = url_matrix(parts) @ model.coef_ + model.intercept_
+    np.testing.assert_allclose([model.decision(u) for u in parts], expected, rtol=1e-9, atol=1e-9)
+    assert model.__dict__["_fast"][1].typecode == "f"

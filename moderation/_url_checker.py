@@ -153,6 +153,7 @@ def clear_caches(model: UrlModel | None = None) -> None:
         _host_evidence,
         _path_evidence,
         _host_look,
+        _brand_in_path,
         _host_features,
         _path_features,
     ):
@@ -166,12 +167,20 @@ def look_alike(p: ParsedUrl) -> LookAlike:
     host = _host_look(p.host_unicode, p.registered_domain, p.suffix, p.subdomain, p.domain)
     if host.imitates or host.brand_outside or not p.path:
         return host
-    _, owned, long_names = _brand_tables()
-    if p.registered_domain in owned:
+    if p.registered_domain in _brand_tables()[1]:
         return host
-    path_words = set(p.path.lower().replace("-", "/").replace(".", "/").replace("?", "/").split("/"))
+    brand = _brand_in_path(p.path)
+    return LookAlike(brand, None, host.mixed_script, brand_in_path=True) if brand else host
+
+
+@lru_cache(maxsize=16384)
+def _brand_in_path(path: str) -> str | None:
+    """The first (alphabetical) brand name of 5+ letters that is a whole word of the path, if any
+    (cached: link paths recur, the empty one most)."""
+    _, _, long_names = _brand_tables()
+    path_words = set(path.lower().replace("-", "/").replace(".", "/").replace("?", "/").split("/"))
     hit = sorted(path_words.intersection(long_names))
-    return LookAlike(hit[0], None, host.mixed_script, brand_in_path=True) if hit else host
+    return hit[0] if hit else None
 
 
 @lru_cache(maxsize=1)

@@ -241,6 +241,31 @@ def test_large_list_loads_fast(tmp_path):
     assert not index.lookup(parse_url("http://host4242.example1.top/x"))
 
 
+def test_lookup_gives_each_list_its_closest_name_in_list_order():
+    from moderation._lists import ListHit, ListIndex
+
+    index = ListIndex(
+        {
+            ("block", "a"): {"example.top"},
+            ("allow", "b"): {"shop.example.top", "example.top", "other.top"},
+            ("block", "c"): {"cdn.shop.example.top"},
+            ("shortener", "d"): set(),
+        }
+    )
+    assert index.lookup(parse_url("http://www.cdn.shop.example.top/x")) == [
+        ListHit("block", "a", "example.top", "parent"),
+        ListHit("allow", "b", "shop.example.top", "parent"),
+        ListHit("block", "c", "cdn.shop.example.top", "host"),  # www. is the host itself
+    ]
+    assert index.lookup(parse_url("http://a.cdn.shop.example.top/")) == [
+        ListHit("block", "a", "example.top", "parent"),
+        ListHit("allow", "b", "shop.example.top", "parent"),
+        ListHit("block", "c", "cdn.shop.example.top", "parent"),
+    ]
+    assert index.lookup(parse_url("http://other.top")) == [ListHit("allow", "b", "other.top", "host")]
+    assert index.lookup(parse_url("http://example.org")) == []
+
+
 def test_url_prefix_entries_match_whole_segments_only():
     from moderation._lists import ListIndex
 

@@ -111,7 +111,8 @@ _PREFIX_END = re.compile(r"[/?&#]")
 
 
 class ListIndex:
-    """Lists loaded in memory for lookups. Build with ``ListStore.load()`` (or from sets, for tests)."""
+    """Lists loaded in memory for lookups. Build with ``ListStore.load()`` (or from sets, for tests). The
+    lookup indexes are built from ``lists`` once, here: build a new index rather than changing the sets."""
 
     def __init__(self, lists: dict[tuple[str, str], set[str]] | None = None) -> None:
         self.lists: dict[tuple[str, str], set[str]] = lists or {}

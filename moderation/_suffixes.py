@@ -1,11 +1,11 @@
 """Offline public-suffix parsing (tldextract's bundled snapshot; never fetches anything).
 
-``split_host`` answers from tldextract's own suffix list, walked here for the common host shape (lower-case
-ASCII labels, no punycode): tldextract's ``extract_str`` first takes a whole URL apart (scheme, user-info,
-port, brackets, Unicode dots) and decodes every label: ~10 us per new host where the walk here takes
-3.5 us, and the host here is already clean. The walk is tldextract's (longest matching rule; ``*`` wildcards and ``!``
-exceptions), and anything else (punycode labels, IPs, bare names, odd characters) goes to tldextract
-itself; a test holds the two to the same answers.
+``split_host`` answers from tldextract's own suffix list, walked here for the common host shape
+(lower-case ASCII labels, no punycode): tldextract's ``extract_str`` first takes a whole URL apart
+(scheme, user-info, port, brackets, Unicode dots) and decodes every label: ~10 us per new host where the
+walk here takes 3.5 us, and the host here is already clean. The walk is tldextract's (longest matching
+rule; ``*`` wildcards and ``!`` exceptions), and anything else (punycode labels, IPs, bare names, odd
+characters) goes to tldextract itself; a test holds the two to the same answers.
 """
 
 from __future__ import annotations

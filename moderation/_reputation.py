@@ -117,6 +117,17 @@ class _HostEvidence(NamedTuple):
     trusted: bool
 
 
+def _readable_label(label: str) -> str:
+    """The Unicode form of a punycode label (``xn--mnchen-3ya`` -> ``münchen``): the encoding's own
+    ``--`` and digits are not hyphen or digit stuffing. Other labels come back as they are."""
+    if label.startswith("xn--"):
+        try:
+            return label[4:].encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            return label
+    return label
+
+
 @lru_cache(maxsize=65536)
 def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     registered = f"{domain}.{suffix}" if suffix and domain else host
@@ -151,7 +162,8 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
         reasons.append("raw IP address instead of a domain")
     domain_weight = 0.0
     domain_reasons: tuple[str, ...] = ()
-    if domain.count("-") >= 2 or _DIGIT_RUN.search(domain):
+    label = _readable_label(domain)
+    if label.count("-") >= 2 or _DIGIT_RUN.search(label):
         domain_weight, domain_reasons = 0.5, ("hyphen- or digit-stuffed domain",)
     return _HostEvidence(
         tld_weight, tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,

@@ -177,6 +177,14 @@ def test_look_alikes_and_userinfo_tricks_are_explained():
     assert not any("imitates" in r for r in checker.check("https://www.paypal.com/").reasons)
 
 
+def test_punycode_is_not_hyphen_stuffing():
+    checker = UrlChecker()
+    for url in ("https://münchen.de/stadt", "https://xn--mnchen-3ya.de/"):
+        assert not any("stuffed" in r for r in checker.check(url).reasons), url
+    stuffed = checker.check("https://bücher-online-kaufen-jetzt.de/")  # its own hyphens still count
+    assert any("stuffed" in r for r in stuffed.reasons)
+
+
 def test_seed_link_is_judged_bad_and_bbc_is_not():
     checker = UrlChecker.default()
     seed = checker.check("https://video-earn.makeup/2963723185946817/")

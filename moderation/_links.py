@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._suffixes import split_host
+from ._suffixes import join_registered, split_host
 
 _DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
 _LABEL = r"[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?"
@@ -72,7 +72,7 @@ class FoundLink:
     @property
     def registered_domain(self) -> str:
         """``domain.suffix`` (``example.co.uk``); the host itself when there is no suffix (IPs)."""
-        return f"{self.domain}.{self.suffix}" if self.suffix and self.domain else self.host
+        return join_registered(self.host, self.domain, self.suffix)
 
     @property
     def path(self) -> str:

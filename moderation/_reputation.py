@@ -20,6 +20,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from ._links import FoundLink
+from ._suffixes import join_registered
 from ._types import LinkVerdict
 
 # TLD -> weight; about 1.0 for "heavily abused", 0.5 for "often abused".
@@ -130,7 +131,7 @@ def _readable_label(label: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
-    registered = f"{domain}.{suffix}" if suffix and domain else host
+    registered = join_registered(host, domain, suffix)
     last = suffix.rsplit(".", 1)[-1] if suffix else ""
     trusted = registered in _TRUSTED_DOMAINS or bool(_TRUSTED_SUFFIX.search(suffix))
     ip_host = not suffix and _is_ip(host)
@@ -235,6 +236,6 @@ def rule_evidence(
         reasons.append("link written in a defanged/disguised form")
     if h.trusted:
         weight -= 3.0
-        registered = f"{domain}.{suffix}" if suffix and domain else host
+        registered = join_registered(host, domain, suffix)
         reasons.append(f"{registered} is a government, education or well-known source")
     return weight, tuple(reasons), tracking, h

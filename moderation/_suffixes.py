@@ -77,6 +77,12 @@ def split_host(host: str) -> tuple[str, str, str]:
 
 def registered_domain(host: str) -> str:
     """``domain.suffix`` of a host (``example.co.uk``, ``spam.github.io``); the host itself when it has no
-    public suffix (IPs, bare names). ``FoundLink`` and ``ParsedUrl`` say the same of their stored parts."""
+    public suffix (IPs, bare names)."""
     _, domain, suffix = split_host(host)
+    return join_registered(host, domain, suffix)
+
+
+def join_registered(host: str, domain: str, suffix: str) -> str:
+    """The registered domain from a host's split parts: ``domain.suffix``, or the host itself when either
+    is missing (IPs, bare names, a host that is a suffix). Every place that has the parts calls this."""
     return f"{domain}.{suffix}" if domain and suffix else host

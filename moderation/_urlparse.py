@@ -25,7 +25,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 from ._errors import InputError
-from ._suffixes import split_host
+from ._suffixes import join_registered, split_host
 
 MAX_URL_CHARS = 100_000
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
@@ -99,8 +99,7 @@ class ParsedUrl:
 
     def __post_init__(self) -> None:
         if not self.registered_domain:  # built by hand
-            d, s = self.domain, self.suffix
-            self.registered_domain = f"{d}.{s}" if d and s else self.host
+            self.registered_domain = join_registered(self.host, self.domain, self.suffix)
 
     @property
     def query(self) -> str:
@@ -181,8 +180,7 @@ def _host(host: str) -> tuple[str, str, bool, tuple[str, ...], str, str, str, st
     if not _HOST_OK.match(host_ascii):
         raise UrlError(f"host {host_ascii[:80]!r} has characters a host name cannot have")
     sub, dom, suf = split_host(host_ascii)
-    registered = f"{dom}.{suf}" if dom and suf else host_ascii
-    return host_ascii, host_unicode, False, tuple(notes), sub, dom, suf, registered
+    return host_ascii, host_unicode, False, tuple(notes), sub, dom, suf, join_registered(host_ascii, dom, suf)
 
 
 def parse_url(text: str) -> ParsedUrl:

@@ -118,6 +118,14 @@ class _HostEvidence(NamedTuple):
     trusted: bool
 
 
+RULE_BASELINE = -2.0  # the rules' log-odds before any evidence
+
+
+def tld_weight(abuse: float) -> float:
+    """What the rules add for a TLD with this abuse prior (``ABUSED_TLDS``): heavily / often / not."""
+    return 1.8 if abuse >= 1.0 else 0.8 if abuse > 0 else 0.0
+
+
 def _readable_label(label: str) -> str:
     """The Unicode form of a punycode label (``xn--mnchen-3ya`` -> ``münchen``): the encoding's own
     ``--`` and digits are not hyphen or digit stuffing. Other labels come back as they are."""
@@ -136,12 +144,11 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     trusted = registered in _TRUSTED_DOMAINS or bool(_TRUSTED_SUFFIX.search(suffix))
     ip_host = not suffix and _is_ip(host)
     abuse = ABUSED_TLDS.get(last, 0.0)
-    tld_weight = 0.0
     tld_reasons: tuple[str, ...] = ()
     if abuse >= 1.0:
-        tld_weight, tld_reasons = 1.8, (f"TLD .{last} is heavily abused",)
+        tld_reasons = (f"TLD .{last} is heavily abused",)
     elif abuse > 0:
-        tld_weight, tld_reasons = 0.8, (f"TLD .{last} is often abused",)
+        tld_reasons = (f"TLD .{last} is often abused",)
     weight, reasons = 0.0, []
     if host.isascii():
         words = sorted(set(_SPAM_WORDS_LOWER.findall(host.lower())))
@@ -167,7 +174,7 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     if label.count("-") >= 2 or _DIGIT_RUN.search(label):
         domain_weight, domain_reasons = 0.5, ("hyphen- or digit-stuffed domain",)
     return _HostEvidence(
-        tld_weight, tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,
+        tld_weight(abuse), tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,
         abuse, short, chat, ip_host, trusted,
     )  # fmt: skip
 
@@ -222,7 +229,7 @@ def rule_evidence(
     checker, which has the parts parsed already, calls it directly."""
     h = _host_evidence(host, domain, suffix)
     path_weight, path_reasons, tracking = _path_evidence(path)
-    weight = -2.0 + h.tld_weight + path_weight
+    weight = RULE_BASELINE + h.tld_weight + path_weight
     reasons = [*h.tld_reasons, *path_reasons]
     weight += h.host_weight
     reasons.extend(h.host_reasons)

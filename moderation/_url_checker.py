@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._lists import ListHit, ListIndex, ListStore
-from ._reputation import ABUSED_TLDS, Reputation, rule_evidence, shorteners
+from ._reputation import ABUSED_TLDS, RULE_BASELINE, Reputation, rule_evidence, shorteners, tld_weight
 from ._settings import Settings
 from ._types import LinkVerdict
 from ._urlparse import ParsedUrl, UrlError, parse_url
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 # TLD part: the model's tld_abuse_prior feature already counts that.
 HARD_WEIGHTS = {"imitation": 3.0, "mixed_script": 2.0}
 _NO_KINDS: frozenset[str] = frozenset()
-_RULE_BASELINE = -2.0  # the rules' log-odds with no evidence (see _reputation.assess)
-_TLD_WEIGHTS = (1.8, 0.8)  # what the rules add for a heavily / often abused TLD
 DEFAULT_THRESHOLDS = {"malicious": 0.85, "suspicious": 0.5}
 
 # Letters from other scripts that look like Latin ones (the common phishing set), and digit look-alikes.
@@ -261,6 +259,10 @@ class UrlReport:
         }
 
 
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
 _default_lock = threading.Lock()
 _default_cache: dict[tuple[Path | None, Path | None], UrlChecker] = {}
 
@@ -356,9 +358,8 @@ class UrlChecker:
         z = log_odds
         if self.model is not None:
             z_model = self.model.decision(url_parts(p, look))
-            p_model = 1.0 / (1.0 + math.exp(-max(min(z_model, 40.0), -40.0)))
-            tld = _TLD_WEIGHTS[0] if abused >= 1.0 else _TLD_WEIGHTS[1] if abused > 0 else 0.0
-            z = z_model + (log_odds - _RULE_BASELINE - tld)
+            p_model = _sigmoid(z_model)
+            z = z_model + (log_odds - RULE_BASELINE - tld_weight(abused))
         if look.imitates:
             z += HARD_WEIGHTS["imitation"]
             reasons.append(f"host imitates {look.imitates}")
@@ -368,7 +369,7 @@ class UrlChecker:
         if p.userinfo and not any("user-info" in r for r in rule_reasons):
             reasons.append(f"user-info trick: {p.userinfo[:40]!r} before the real host {p.host}")
         reasons.extend(rule_reasons)
-        score = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        score = _sigmoid(z)
         if look.brand_outside and (not look.brand_in_path or score >= self.thresholds["suspicious"]):
             reasons.append(f"brand name '{look.brand_outside}' outside the brand's own domain")
         if self.model is not None:

@@ -307,7 +307,7 @@ def _children(pid: int) -> set[int]:
 def test_a_worker_that_dies_is_replaced():
     port = _free_port()
     code = (
-        "from moderation._serve import serve_workers\n"
+        "from moderation.cli.supervisor import serve_workers\n"
         f"serve_workers('127.0.0.1', {port}, 2, {{'app': 'api.main:create_app', 'factory': True, "
         "'loop': 'uvloop', 'http': 'httptools', 'log_level': 'warning'}, early_exit=1.0)"
     )

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moderation import CleanOptions, InputError, ResumeError, clean_files
-from moderation._cleanup import Cleaner
-from moderation._formats import RecordReader, detect, expand_inputs
+from moderation.clean.cleaner import Cleaner
+from moderation.clean.formats import RecordReader, detect, expand_inputs
 
 from .conftest import FIXTURES
 

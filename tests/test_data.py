@@ -47,7 +47,7 @@ def test_contrast_lines_inside_an_article(scanner, example_article):
 
 @pytest.fixture(scope="module")
 def bench_report(scanner):
-    from moderation._evaluate import evaluate
+    from moderation.text.metrics import evaluate
 
     lines = (DATA_DIR / "bench" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     report, _ = evaluate(scanner, [json.loads(x) for x in lines])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from moderation._links import find_links
-from moderation._reputation import assess
+from moderation.text.evidence import assess
+from moderation.text.links import find_links
 
 
 def rep(text):

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moderation import ListStore, SafeBrowsingProvider, UrlChecker, UrlError, UrlhausProvider, parse_url
-from moderation._lists import normalize_entry
+from moderation.urls.lists import normalize_entry
 
 # -- parsing ----------------------------------------------------------------------------------------------
 
@@ -109,7 +109,7 @@ _URL_ALPHABET = "abcXYZ019-_.~/:,=&?#%+@ []()\\\tü"
     st.text(alphabet=_URL_ALPHABET, max_size=40),
 )  # fmt: skip
 def test_fast_parse_agrees_with_the_general_parser(scheme, host, tail):
-    from moderation._urlparse import _parse_general
+    from moderation.urls.parse import _parse_general
 
     text = scheme + host + tail
     try:
@@ -125,7 +125,7 @@ def test_fast_parse_agrees_with_the_general_parser(scheme, host, tail):
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="ab09_.~/:,=&+% -Zü", max_size=40))
 def test_plain_query_path_agrees_with_urlencode(query):
-    from moderation._urlparse import _clean_query, _clean_query_general
+    from moderation.urls.parse import _clean_query, _clean_query_general
 
     if query:
         fast_notes: list[str] = []
@@ -151,7 +151,7 @@ _HOST_LABELS = ["com", "uk", "co", "jp", "kawasaki", "city", "ck", "www", "githu
 @example(["a", "city", "kawasaki", "jp"])
 @example(["spam", "github", "io"])
 def test_suffix_walk_agrees_with_tldextract(labels):
-    from moderation._suffixes import extractor, split_host
+    from moderation.urls.suffixes import extractor, split_host
 
     host = ".".join(labels)
     r = extractor().extract_str(host)
@@ -250,7 +250,7 @@ def test_large_list_loads_fast(tmp_path):
 
 
 def test_lookup_gives_each_list_its_closest_name_in_list_order():
-    from moderation._lists import ListHit, ListIndex
+    from moderation.urls.lists import ListHit, ListIndex
 
     index = ListIndex(
         {
@@ -275,7 +275,7 @@ def test_lookup_gives_each_list_its_closest_name_in_list_order():
 
 
 def test_url_prefix_entries_match_whole_segments_only():
-    from moderation._lists import ListIndex
+    from moderation.urls.lists import ListIndex
 
     entries = {f"files.example.com/drop/{i}" for i in range(20_000)} | {"files.example.com/p?id=7"}
     index = ListIndex({("block", "feed"): entries})

@@ -30,16 +30,23 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._lists import ListHit, ListIndex, ListStore
-from ._reputation import ABUSED_TLDS, RULE_BASELINE, Reputation, rule_evidence, shorteners, tld_weight
-from ._settings import Settings
-from ._types import LinkVerdict
-from ._urlparse import ParsedUrl, UrlError, parse_url
+from .._settings import Settings
+from .lists import ListHit, ListIndex, ListStore
+from .parse import ParsedUrl, UrlError, parse_url
+from .rules import (
+    ABUSED_TLDS,
+    RULE_BASELINE,
+    LinkVerdict,
+    Reputation,
+    rule_evidence,
+    shorteners,
+    tld_weight,
+)
 
 if TYPE_CHECKING:
     from classifiers import UrlModel, UrlParts
 
-    from ._providers import Provider
+    from .providers import Provider
 
 # Evidence the lexical model cannot see (it never met look-alikes of these brands in training), added
 # to the log-odds. The rules' own evidence is added as its log-odds above the rules' baseline, minus the
@@ -141,9 +148,9 @@ def clear_caches(model: UrlModel | None = None) -> None:
     host share and path features): for benchmarks of URLs seen for the first time."""
     from classifiers._url_model import _host_features, _path_features
 
-    from ._reputation import _host_evidence, _path_evidence
-    from ._suffixes import split_host
-    from ._urlparse import _host
+    from .parse import _host
+    from .rules import _host_evidence, _path_evidence
+    from .suffixes import split_host
 
     for cache in (
         _host,

@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from ._links import FoundLink
-from ._reputation import Reputation
+from ..urls.rules import LinkVerdict, Reputation, rule_evidence
+from .links import FoundLink
 
 LINK_FEATURES: tuple[str, ...] = (
     "has_link",
@@ -109,3 +110,24 @@ def explain(
     if not reasons:
         reasons.append(f"out of place in this article (context model {score:.2f})")
     return reasons
+
+
+def assess(link: FoundLink) -> Reputation:
+    """Judge one link from its shape alone."""
+    userinfo = "@" in link.raw.split("//", 1)[-1].split("/", 1)[0]
+    weight, reasons, tracking, h = rule_evidence(
+        link.host, link.domain, link.suffix, link.path, userinfo, link.obfuscated
+    )
+    score = 1.0 / (1.0 + math.exp(-weight))
+    verdict: LinkVerdict
+    if h.trusted and score < 0.5:
+        verdict = "trusted"
+    elif score >= 0.85:
+        verdict = "malicious"
+    elif score >= 0.5:
+        verdict = "suspicious"
+    else:
+        verdict = "neutral"
+    return Reputation(
+        score, verdict, reasons, h.abuse, tracking, h.shortener, h.chat_invite, h.ip_host, h.trusted, weight
+    )

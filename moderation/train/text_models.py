@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ._evaluate import Report, mostly_inside, score_document, span_mask, visible
-from ._scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
-from ._settings import Settings
-from ._trainset import (
+from .._settings import Settings
+from ..text.metrics import Report, mostly_inside, score_document, span_mask, visible
+from ..text.scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
+from .injection import (
     Corpus,
     Injected,
     blocklist_domains,

@@ -34,12 +34,12 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from ._atomic import write_atomic
-from ._cleanup import ChunkResult, Cleaner, CleanOptions, CleanStats, reject
-from ._errors import InputError, ModerationError, ResumeError
-from ._formats import RawRecord, RecordReader, Source, detect, expand_inputs
-from ._orphans import watch_parent
-from ._sinks import LogSink, PartSink, check_writable, json_line
+from .._atomic import write_atomic
+from .._errors import InputError, ModerationError, ResumeError
+from .._orphans import watch_parent
+from .cleaner import ChunkResult, Cleaner, CleanOptions, CleanStats, reject
+from .formats import RawRecord, RecordReader, Source, detect, expand_inputs
+from .sinks import LogSink, PartSink, check_writable, json_line
 
 STATE_VERSION = 1
 

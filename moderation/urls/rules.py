@@ -12,16 +12,15 @@ TLD abuse priors follow published figures (Interisle / Cybercrime Information Ce
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from ._links import FoundLink
-from ._suffixes import join_registered
-from ._types import LinkVerdict
+from .suffixes import join_registered
+
+LinkVerdict = Literal["malicious", "suspicious", "neutral", "trusted"]
 
 # TLD -> weight; about 1.0 for "heavily abused", 0.5 for "often abused".
 ABUSED_TLDS: dict[str, float] = {
@@ -197,27 +196,6 @@ def _path_evidence(path: str) -> tuple[float, tuple[str, ...], bool]:
         weight += 0.8
         reasons.append("call-to-action path (promo/signup/claim)")
     return weight, tuple(reasons), long_number or tracking_param
-
-
-def assess(link: FoundLink) -> Reputation:
-    """Judge one link from its shape alone."""
-    userinfo = "@" in link.raw.split("//", 1)[-1].split("/", 1)[0]
-    weight, reasons, tracking, h = rule_evidence(
-        link.host, link.domain, link.suffix, link.path, userinfo, link.obfuscated
-    )
-    score = 1.0 / (1.0 + math.exp(-weight))
-    verdict: LinkVerdict
-    if h.trusted and score < 0.5:
-        verdict = "trusted"
-    elif score >= 0.85:
-        verdict = "malicious"
-    elif score >= 0.5:
-        verdict = "suspicious"
-    else:
-        verdict = "neutral"
-    return Reputation(
-        score, verdict, reasons, h.abuse, tracking, h.shortener, h.chat_invite, h.ip_host, h.trusted, weight
-    )
 
 
 def rule_evidence(

@@ -28,17 +28,28 @@ import time
 from pathlib import Path
 from typing import Any
 
-# pipeline step -> the (file, function) pairs whose cumulative time it is
-STEPS: dict[str, tuple[tuple[str, str], ...]] = {
-    "normalize": (("moderation/_normalize.py", "normalize"),),
-    "links + reputation": (("moderation/_links.py", "find_links"), ("moderation/_reputation.py", "assess")),
-    "segmentation": (("moderation/_segment.py", "segment"),),
-    "word features + text signals": (("classifiers/_hashing.py", "featurize_texts"),),
-    "char features (stage B)": (("classifiers/_hashing.py", "char_matrix"),),
-    "context features": (("classifiers/_context_model.py", "context_features"),),
-    "context trees": (("classifiers/_context_model.py", "decision_function"),),
-    "decision, reasons, cleaned text": (("moderation/_scanner.py", "_decide"),),
-}
+
+def _steps() -> dict[str, tuple[Any, ...]]:
+    """Pipeline step -> the functions whose cumulative time it is (named by object, not by path, so a
+    module that moves keeps its place in the profile)."""
+    from classifiers._context_model import ContextModel, context_features
+    from classifiers._hashing import char_matrix, featurize_texts
+    from moderation.text.evidence import assess
+    from moderation.text.links import find_links
+    from moderation.text.normalize import normalize
+    from moderation.text.scanner import Scanner
+    from moderation.text.segment import segment
+
+    return {
+        "normalize": (normalize,),
+        "links + reputation": (find_links, assess),
+        "segmentation": (segment,),
+        "word features + text signals": (featurize_texts,),
+        "char features (stage B)": (char_matrix,),
+        "context features": (context_features,),
+        "context trees": (ContextModel.decision_function,),
+        "decision, reasons, cleaned text": (Scanner._decide,),
+    }
 
 
 def _rows(bench: Path) -> list[dict]:
@@ -73,12 +84,9 @@ def _profile(scanner, docs) -> list[tuple[str, float]]:
     stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     total = sum(tt for (_, _, tt, _, _) in stats.values()) or 1e-9
     out = []
-    for step, targets in STEPS.items():
-        cum = sum(
-            ct
-            for (file, _, func), (_, _, _, ct, _) in stats.items()
-            if any(file.endswith(path) and func == name for path, name in targets)
-        )
+    for step, functions in _steps().items():
+        targets = {(f.__code__.co_filename, f.__code__.co_firstlineno, f.__name__) for f in functions}
+        cum = sum(ct for key, (_, _, _, ct, _) in stats.items() if key in targets)
         out.append((step, cum / total))
     return out
 
@@ -140,7 +148,7 @@ def record(args: argparse.Namespace) -> int:
     from classifiers import load_bundle, write_manifest
     from moderation import Scanner
 
-    from ._evaluate import evaluate
+    from ..text.metrics import evaluate
 
     model_dir = Path(args.model_dir)
     bundle = load_bundle(model_dir)
@@ -156,8 +164,8 @@ def record(args: argparse.Namespace) -> int:
 def generalization(args: argparse.Namespace) -> int:
     from moderation import Scanner
 
-    from ._evaluate import mostly_inside, span_mask, visible
-    from ._trainset import load_corpus
+    from ..text.metrics import mostly_inside, span_mask, visible
+    from ..train.injection import load_corpus
 
     corpus = load_corpus(Path(args.data))
     messages = [(t, g) for t, g, kind in corpus.spam if kind == "message" and len(t) >= 25]
@@ -372,8 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("generalization", help="benchmark recall on spam texts seen vs not seen in fitting")
     p.add_argument("--data", default="../shared/data", help="the data pack")
     p.set_defaults(func=generalization)
-    from ._bench_clean import add_parser as add_clean
-    from ._bench_urls import add_parser as add_urls
+    from .clean import add_parser as add_clean
+    from .urls import add_parser as add_urls
 
     add_clean(sub)
     add_urls(sub)

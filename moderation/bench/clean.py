@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         )
     speedup = two["documents_per_second"] / one["documents_per_second"]
     print(f"2 workers / 1 worker: {speedup:.2f}x (bar: >= 1.7x on 2 cores)")
-    from .bench import _engine_rate, _engine_two_cores
+    from .__main__ import _engine_rate, _engine_two_cores
 
     texts = [d["text"] for d in documents(data, 2000)]
     alone, pair = _engine_rate(texts, 6.0), _engine_two_cores(texts)

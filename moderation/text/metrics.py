@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._scanner import Scanner
-    from ._types import ScanResult
+    from .results import ScanResult
+    from .scanner import Scanner
 
 import numpy as np
 

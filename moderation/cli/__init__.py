@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
-from ._errors import ConfigurationError, InputError, ModerationError, ResumeError
+from .._errors import ConfigurationError, InputError, ModerationError, ResumeError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -29,8 +29,8 @@ class UsageError(Exception):
 
 
 def _scanner(args: argparse.Namespace) -> Any:
-    from ._scanner import Scanner
-    from ._settings import Settings
+    from .._settings import Settings
+    from ..text.scanner import Scanner
 
     settings = Settings(model_dir=Path(args.model_dir)) if getattr(args, "model_dir", None) else Settings()
     return Scanner.default(settings)
@@ -56,8 +56,9 @@ def _open_output(path: str | None, stack: ExitStack) -> IO[str]:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """Scan documents and print one JSON result per document."""
-    from ._jsonl import Rejected, dumps, read_jsonl, read_plain
-    from ._scanner import Document
+    from .._jsonl import dumps
+    from ..text.records import Rejected, read_jsonl, read_plain
+    from ..text.scanner import Document
 
     with ExitStack() as stack:
         stream = _open_input(args.input, stack)
@@ -96,7 +97,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Scan a benchmark file and print the metrics."""
     import json
 
-    from ._evaluate import evaluate
+    from ..text.metrics import evaluate
 
     rows: list[dict[str, Any]] = []
     with ExitStack() as stack:
@@ -146,7 +147,7 @@ def _data_pack(args: argparse.Namespace, folder: str) -> Path:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Rebuild the models from the shared data."""
-    from ._training import train
+    from ..train.text_models import train
 
     manifest = train(_data_pack(args, "news"), Path(args.out), seed=args.seed)
     print(f"wrote {args.out} ({manifest['model_version']}), thresholds {manifest['thresholds']}")
@@ -184,7 +185,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Clean dataset files (JSONL, Parquet, CSV): strip, drop or annotate injected spam."""
     import json
 
-    from ._cleanup import CleanOptions
+    from ..clean.cleaner import CleanOptions
 
     options = CleanOptions(
         text_field=args.text_field,
@@ -205,13 +206,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
     }
     try:
         if args.dask_scheduler:
-            from .dask import clean_files_on_cluster
+            from ..clean.dask import clean_files_on_cluster
 
             report = clean_files_on_cluster(
                 args.inputs, args.output, options, scheduler=args.dask_scheduler, **common
             )
         else:
-            from ._clean_run import clean_files
+            from ..clean.runner import clean_files
 
             report = clean_files(
                 args.inputs,
@@ -238,7 +239,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _settings_for_urls(args: argparse.Namespace) -> Any:
-    from ._settings import Settings
+    from .._settings import Settings
 
     kwargs: dict[str, Any] = {}
     if getattr(args, "model_dir", None):
@@ -250,9 +251,9 @@ def _settings_for_urls(args: argparse.Namespace) -> Any:
 
 def cmd_check_url(args: argparse.Namespace) -> int:
     """Judge URLs; one JSON object per URL, in input order."""
-    from ._jsonl import dumps
-    from ._providers import providers_from_env
-    from ._url_checker import UrlChecker
+    from .._jsonl import dumps
+    from ..urls.checker import UrlChecker
+    from ..urls.providers import providers_from_env
 
     if bool(args.urls) == bool(args.input):
         raise UsageError("give URLs as arguments or --input FILE (- for stdin), not both and not neither")
@@ -284,7 +285,7 @@ def cmd_lists(args: argparse.Namespace) -> int:
     """Manage the local URL lists (import, update from feeds, show, remove)."""
     import json
 
-    from ._lists import ListStore
+    from ..urls.lists import ListStore
 
     store = ListStore(_settings_for_urls(args).data_dir)
     if args.lists_command == "import":
@@ -312,7 +313,7 @@ def cmd_lists(args: argparse.Namespace) -> int:
 
 def cmd_train_urls(args: argparse.Namespace) -> int:
     """Rebuild the lexical URL model from the shared data."""
-    from ._url_training import train_url_model
+    from ..train.url_model import train_url_model
 
     manifest = train_url_model(_data_pack(args, "urls"), Path(args.out), seed=args.seed)
     print(f"wrote {args.out} ({manifest['model_version']}), test {manifest['test']}")
@@ -355,7 +356,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "log_config": log_config,
         "access_log": False,
     }
-    from ._serve import reuse_port_supported, serve_workers
+    from .supervisor import reuse_port_supported, serve_workers
 
     if args.workers > 1 and reuse_port_supported():  # one socket per worker: see _serve.py
         serve_workers(args.host, args.port, args.workers, options)
@@ -403,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     def training(name: str, summary: str, description: str, out: str, func: Any) -> None:
         p = sub.add_parser(name, help=summary, description=description)
         p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
-        default_out = str(Path(__file__).resolve().parent.parent / "classifiers" / "models")
+        default_out = str(Path(__file__).resolve().parents[2] / "classifiers" / "models")
         p.add_argument("--out", default=default_out, help=out)
         p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
         p.set_defaults(func=func)
@@ -491,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "lists",
         help="manage the local URL lists: import, update, show, remove",
-        description="Block, allow and shortener lists in a local store (see moderation/_lists.py).",
+        description="Block, allow and shortener lists in a local store (see moderation/urls/lists.py).",
     )
     p.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
     lists = p.add_subparsers(dest="lists_command", metavar="ACTION", required=True, help="what to do")
@@ -562,7 +563,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -19,20 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._cleaning import cut_spans
-from ._errors import InputError
-from ._evidence import explain, link_features
-from ._links import FoundLink, find_links
-from ._normalize import NormalizedText, normalize
-from ._reputation import Reputation, assess
-from ._segment import segment
-from ._settings import Settings
-from ._types import Link, ScanResult, Segment, Span
+from .._errors import InputError
+from .._settings import Settings
+from ..urls.rules import Reputation
+from .cut import cut_spans
+from .evidence import assess, explain, link_features
+from .links import FoundLink, find_links
+from .normalize import NormalizedText, normalize
+from .results import Link, ScanResult, Segment, Span
+from .segment import segment
 
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
 
-    from ._url_checker import UrlChecker
+    from ..urls.checker import UrlChecker
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +190,7 @@ class Scanner:
         is not the slow one (the suffix list and the lazy tables cost ~0.1 s once)."""
         from classifiers import load_bundle
 
-        from ._url_checker import UrlChecker
+        from ..urls.checker import UrlChecker
 
         settings = settings or Settings()
         key = settings.model_dir
@@ -208,7 +208,7 @@ class Scanner:
     def url_checker(self) -> UrlChecker:
         """The URL checker that judges every link found (``UrlChecker.default`` unless one was given)."""
         if self._url_checker is None:
-            from ._url_checker import UrlChecker
+            from ..urls.checker import UrlChecker
 
             self._url_checker = UrlChecker.default(self.settings)
         return self._url_checker
@@ -354,7 +354,7 @@ class Scanner:
         The segment model's link columns always come from the basic reputation (``prepare``), which is what
         the models were trained with; the checker's score, verdict and reasons are what the result reports.
         """
-        from ._urlparse import UrlError, parse_url
+        from ..urls.parse import UrlError, parse_url
 
         lk, rep = p.links[k], p.reputations[k]
         start, end = p.norm.to_original(lk.start, lk.end)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ._types import Segment
+from .results import Segment
 
 MAX_SEGMENT_CHARS = 2000
 

@@ -24,7 +24,7 @@ import urllib.parse
 import urllib.request
 from typing import Any, Protocol
 
-from ._urlparse import ParsedUrl
+from .parse import ParsedUrl
 
 log = logging.getLogger("moderation.providers")
 

@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._errors import ConfigurationError
-from ._formats import BadRow, RawRecord
-from ._scanner import Document, Scanner
-from ._settings import Settings
-from ._sinks import compress_block, json_line
-from ._types import ScanResult
+from .._errors import ConfigurationError
+from .._settings import Settings
+from ..text.results import ScanResult
+from ..text.scanner import Document, Scanner
+from .formats import BadRow, RawRecord
+from .sinks import compress_block, json_line
 
 Mode = Literal["strip", "drop", "annotate"]
 MODES: tuple[str, ...] = ("strip", "drop", "annotate")

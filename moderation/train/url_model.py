@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from ._suffixes import registered_domain
-from ._url_checker import UrlChecker, look_alike, url_parts
-from ._urlparse import ParsedUrl, UrlError, parse_url
+from ..urls.checker import UrlChecker, look_alike, url_parts
+from ..urls.parse import ParsedUrl, UrlError, parse_url
+from ..urls.suffixes import registered_domain
 
 log = logging.getLogger(__name__)
 

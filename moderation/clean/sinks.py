@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ._atomic import append_files, atomic_path
-from ._errors import InputError
-from ._formats import Source
-from ._jsonl import dumps
+from .._atomic import append_files, atomic_path
+from .._errors import InputError
+from .._jsonl import dumps
+from .formats import Source
 
 
 def json_line(obj: Any) -> bytes:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-from ._errors import InputError
-from ._suffixes import join_registered, split_host
+from .._errors import InputError
+from .suffixes import join_registered, split_host
 
 MAX_URL_CHARS = 100_000
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}

@@ -24,8 +24,8 @@ import time
 from multiprocessing.connection import wait
 from typing import Any
 
-from ._errors import ConfigurationError
-from ._orphans import watch_parent
+from .._errors import ConfigurationError
+from .._orphans import watch_parent
 
 RESTART_PAUSE = 1.0  # seconds before a worker that died is replaced
 EARLY_EXIT = 60.0  # a worker that exits this soon after starting failed to start: stop, do not loop

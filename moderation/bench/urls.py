@@ -30,9 +30,9 @@ import numpy as np
 def quality(data: Path) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
 
-    from ._url_checker import UrlChecker
-    from ._url_training import _parse_all, load_examples
-    from ._urlparse import UrlError, parse_url
+    from ..train.url_model import _parse_all, load_examples
+    from ..urls.checker import UrlChecker
+    from ..urls.parse import UrlError, parse_url
 
     checker = UrlChecker.default()
     if checker.model is None:
@@ -60,10 +60,10 @@ def quality(data: Path) -> dict[str, Any]:
 
 
 def lists(data: Path) -> tuple[dict[str, Any], Any]:
-    from ._lists import ListStore
-    from ._url_checker import UrlChecker
-    from ._url_training import _tsv
-    from ._urlparse import UrlError, parse_url
+    from ..train.url_model import _tsv
+    from ..urls.checker import UrlChecker
+    from ..urls.lists import ListStore
+    from ..urls.parse import UrlError, parse_url
 
     urls = data / "urls"
     with tempfile.TemporaryDirectory(prefix="bench-urls-") as tmp:
@@ -125,7 +125,7 @@ def speed(checker: Any, sample: list[str], unseen: list[str]) -> dict[str, Any]:
     per-path caches are warm, as in a stream where hosts recur), on other distinct URLs with those
     caches emptied first (each host and path is computed once, at its first URL), and on a stream where
     URLs repeat (each of 2,000 distinct URLs 10 times, as links repeat across scraped articles)."""
-    from ._url_checker import UrlChecker, clear_caches
+    from ..urls.checker import UrlChecker, clear_caches
 
     for url in sample[:2000]:
         checker.check(url)
@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         f"listed entries not found: {lq['not_found']}; allowlisted worse than neutral: "
         f"{lq['allowlisted_worse_than_neutral']} of {lq['allowlisted']}"
     )
-    from ._url_training import load_examples
+    from ..train.url_model import load_examples
 
     examples, _, _ = load_examples(data)
     rng = np.random.default_rng(0)

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._atomic import write_atomic
-from ._errors import ConfigurationError, InputError, ModerationError
-from ._urlparse import ParsedUrl, UrlError, parse_url
+from .._atomic import write_atomic
+from .._errors import ConfigurationError, InputError, ModerationError
+from .parse import ParsedUrl, UrlError, parse_url
 
 KINDS = ("block", "allow", "shortener")
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

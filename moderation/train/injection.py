@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import InputError
+from .._errors import InputError
 
 NEWS_FILES = (
     "bbc_news.jsonl",
@@ -29,7 +29,7 @@ NEWS_FILES = (
     "detik_id.jsonl",
 )
 SPAM_FILES = ("sms_spam_collection.jsonl", "youtube_spam_collection.jsonl")
-TRAINING_LINES = Path(__file__).resolve().parent.parent / "classifiers" / "trainingdata"
+TRAINING_LINES = Path(__file__).resolve().parents[2] / "classifiers" / "trainingdata"
 
 # domain pieces for synthesized spam links (our own word lists)
 _WORDS = (

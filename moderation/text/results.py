@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from ..urls.rules import LinkVerdict
+
 Verdict = Literal["spam", "clean"]
-LinkVerdict = Literal["malicious", "suspicious", "neutral", "trusted"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ._errors import InputError
+from .._errors import InputError
 
 FORMATS = ("jsonl", "parquet", "csv")
 _COMPRESSION_SUFFIXES = {".gz": "gzip", ".zst": "zstd"}

@@ -55,13 +55,21 @@ class UrlCheckRequest(BaseModel):
     urls: list[StrictStr]
 
 
+class ReasonOut(BaseModel):
+    """One finding: a stable code (count and filter by it), its English text, its parameters."""
+
+    code: str
+    text: str
+    params: dict[str, Any]
+
+
 class SpanOut(BaseModel):
     start: int
     end: int
     text: str
     label: Literal["spam"]
     score: float
-    reasons: list[str]
+    reasons: list[ReasonOut]
 
 
 class LinkOut(BaseModel):
@@ -71,7 +79,7 @@ class LinkOut(BaseModel):
     domain: str
     score: float
     verdict: Literal["malicious", "suspicious", "neutral", "trusted"]
-    reasons: list[str]
+    reasons: list[ReasonOut]
 
 
 class ScanResponse(BaseModel):
@@ -106,7 +114,7 @@ class UrlReport(BaseModel):
     domain: str | None = None
     score: float | None = None
     verdict: Literal["malicious", "suspicious", "neutral", "trusted"] | None = None
-    reasons: list[str] = []
+    reasons: list[ReasonOut] = []
     list_hits: list[ListHitOut] = []
     normalized: str | None = None
     is_ip: bool | None = None

@@ -83,7 +83,8 @@ def test_url_check(client):
     assert (
         reports[0]["verdict"] in ("malicious", "suspicious") and reports[0]["domain"] == "video-earn.makeup"
     )
-    assert reports[0]["list_hits"] == [] and any(".makeup" in x for x in reports[0]["reasons"])
+    assert reports[0]["list_hits"] == [] and any(".makeup" in x["text"] for x in reports[0]["reasons"])
+    assert reports[0]["reasons"][0]["code"] == "URL_TLD_HEAVILY_ABUSED"
     assert reports[1]["error"] and reports[2]["error"]
 
 

@@ -127,7 +127,7 @@ def test_strip_cuts_the_spam_and_annotates(cleaner):
     assert span["text"] == SPAM
     assert rows[0]["text"][span["start"] : span["end"]] == SPAM
     assert note["removed_chars"] == len(rows[0]["text"]) - len(first["text"])
-    assert any("call to action" in r for r in span["reasons"])
+    assert any(r["code"] == "TEXT_CALL_TO_ACTION" and "call to action" in r["text"] for r in span["reasons"])
     assert second["text"] == rows[1]["text"]
     assert second["moderation"]["action"] == "kept"
     assert {k: v for k, v in first.items() if k not in ("text", "moderation")} == {
@@ -144,7 +144,7 @@ def test_drop_and_annotate_modes():
     assert drop.output[0] == rows[1]  # kept records are untouched
     logged = json.loads(drop.dropped[0])
     assert logged["line"] == 1 and logged["record"]["id"] == "doc-0"
-    assert logged["record"]["moderation"]["reason"].startswith("spam score")
+    assert logged["record"]["moderation"]["reason"] == "TEXT_CALL_TO_ACTION"
     assert sum(drop.stats.dropped_by.values()) == 2
     annotate = Cleaner(CleanOptions(mode="annotate", annotation_field="mod")).clean(
         ["in"], chunk, encode=False

@@ -173,3 +173,12 @@ def test_every_command_has_help():
         for action in sp._actions:
             if action.dest != "help":
                 assert action.help, f"{name} {action.dest} has no help"
+
+
+def test_every_reason_code_is_in_the_readme():
+    from moderation._reasons import CODES
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Reasons", 1)[1].split("\n## ", 1)[0]
+    documented = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    assert documented == set(CODES)

@@ -33,7 +33,7 @@ def test_example_article_has_exactly_the_spam_paragraph(scanner, example_article
         "Earn $500 a week from your sofa, thousands already signed up "
         "https://cash-sofa-daily.top/4471902385561032/"
     ]
-    reasons = " | ".join(result.spans[0].reasons)
+    reasons = " | ".join(r.text for r in result.spans[0].reasons)
     assert "call to action" in reasons and "TLD .top is heavily abused" in reasons
     assert "Earn $500" not in result.cleaned_text
     assert "\n\n\n" not in result.cleaned_text

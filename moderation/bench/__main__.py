@@ -34,15 +34,15 @@ def _steps() -> dict[str, tuple[Any, ...]]:
     module that moves keeps its place in the profile)."""
     from classifiers._context_model import ContextModel, context_features
     from classifiers._hashing import char_matrix, featurize_texts
-    from moderation.text.evidence import assess
     from moderation.text.links import find_links
     from moderation.text.normalize import normalize
     from moderation.text.scanner import Scanner
     from moderation.text.segment import segment
+    from moderation.urls.checker import UrlChecker
 
     return {
         "normalize": (normalize,),
-        "links + reputation": (find_links, assess),
+        "links + URL checks": (find_links, UrlChecker.judge),
         "segmentation": (segment,),
         "word features + text signals": (featurize_texts,),
         "char features (stage B)": (char_matrix,),

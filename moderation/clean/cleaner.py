@@ -16,7 +16,6 @@ Every record ends in exactly one of three places, and the counts say which:
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -93,8 +92,8 @@ class CleanStats:
         chars_in: characters of text read (of records that were scanned).
         chars_removed: characters cut out of written texts (``strip``) or dropped with records (``drop``).
         rejected_by: rejections by kind of error.
-        dropped_by: drops by the first reason of their strongest span.
-        spans_by_reason: spans by kind of reason (a span usually has several).
+        dropped_by: drops by the code of the first reason of their strongest span.
+        spans_by_reason: spans by reason code (a span usually has several; each code counts once per span).
         spam_domains: registered domains of links inside spam spans.
     """
 
@@ -162,18 +161,6 @@ class ChunkResult:
     stats: CleanStats
     statuses: list[str] = field(default_factory=list)
     compressed: bool = False
-
-
-_PARENS = re.compile(r"\s*\([^)]*\)")
-
-
-def reason_kind(reason: str) -> list[str]:
-    """Group a readable reason for counting: drop the numbers and quotes, split a link's reasons apart."""
-    if reason.startswith("link ") and ": " in reason:
-        return [f"link: {part}" for part in reason.split(": ", 1)[1].split("; ")]
-    if reason.startswith("written in "):
-        return ["written in another language than the article"]
-    return [_PARENS.sub("", reason)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +306,7 @@ class Cleaner:
                     "end": s.end,
                     "text": s.text,
                     "score": round(s.score, 4),
-                    "reasons": list(s.reasons),
+                    "reasons": [r.to_dict() for r in s.reasons],
                 }
                 for s in res.spans
             ],
@@ -336,8 +323,7 @@ class Cleaner:
             stats.spam_records += 1
             stats.spans += len(res.spans)
             for span in res.spans:
-                for reason in span.reasons:
-                    stats.spans_by_reason.update(reason_kind(reason))
+                stats.spans_by_reason.update({r.code for r in span.reasons})
                 stats.spam_domains.update(
                     lk.domain for lk in res.links if span.start <= lk.start and lk.end <= span.end
                 )
@@ -346,13 +332,13 @@ class Cleaner:
                 stats.written += 1
                 return record
             top = max(res.spans, key=lambda s: s.score)
-            why = reason_kind(top.reasons[0])[0] if top.reasons else "spam"
+            why = top.reasons[0].code if top.reasons else "spam"
             stats.dropped += 1
             stats.dropped_by[why] += 1
             stats.chars_removed += len(text)
             note = {
                 **self._annotation(res, "dropped", len(text)),
-                "reason": f"spam score {top.score:.2f}: {why}",
+                "reason": why,
             }
             return json_line({"source": p.source, "line": p.line, "record": {**record, field_name: note}})
         stats.written += 1

@@ -156,6 +156,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Scan the embedded example article and explain the verdict."""
+    from .._reasons import texts
+
     text = resources.files("moderation").joinpath("resources/example-article.txt").read_text(encoding="utf-8")
     if args.input:
         try:
@@ -172,10 +174,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for span in result.spans:
         print(f"\nspam span [{span.start}:{span.end}] score {span.score:.3f}:\n  {span.text!r}")
         for reason in span.reasons:
-            print(f"  - {reason}")
+            print(f"  - {reason.text}  [{reason.code}]")
     print(f"\nlinks found: {len(result.links)}")
     for link in result.links:
-        print(f"  {link.domain:<28} {link.verdict:<10} {link.score:.2f}  {'; '.join(link.reasons)}")
+        print(f"  {link.domain:<28} {link.verdict:<10} {link.score:.2f}  {'; '.join(texts(link.reasons))}")
     print(f"\ncleaned text ({len(text) - len(result.cleaned_text)} characters removed):\n")
     print(result.cleaned_text)
     return EXIT_OK

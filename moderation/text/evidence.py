@@ -1,18 +1,22 @@
-"""Evidence about segments that is ours, not learned: links inside them and readable reasons.
+"""Evidence about segments that is ours, not learned: links inside them and the reasons for a span.
 
 ``link_features`` turns the links of each segment into the extra numeric columns the segment model sees
-(``LINK_FEATURES``). ``explain`` turns the numbers behind a flagged span into sentences an editor can check.
+(``LINK_FEATURES``): the URL checker's *rule* evidence (``urls/rules.py``), which is what the models were
+trained on. That is the model/feature contract: the checker's lists, lexical model and look-alike weights
+change a link's reported verdict, never these columns, so a new URL rule moves the text model's inputs
+only through ``RuleEvidence`` (and a retrain). ``explain`` turns the numbers behind a flagged span into
+``Reason`` codes an editor can read (``moderation/_reasons.py``).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..urls.rules import LinkVerdict, Reputation, rule_evidence
+from .._reasons import Reason
+from ..urls.checker import UrlReport
 from .links import FoundLink
 
 LINK_FEATURES: tuple[str, ...] = (
@@ -37,9 +41,10 @@ LANGUAGE_NAMES = {
 
 
 def link_features(
-    bounds: Sequence[tuple[int, int]], links: Sequence[FoundLink], reps: Sequence[Reputation]
+    bounds: Sequence[tuple[int, int]], links: Sequence[FoundLink], reports: Sequence[UrlReport]
 ) -> np.ndarray:
-    """``LINK_FEATURES`` for segments at ``bounds``; ``links`` sorted by start, offsets in the same view."""
+    """``LINK_FEATURES`` for segments at ``bounds``; ``links`` sorted by start, offsets in the same view,
+    ``reports`` the checker's judgement of each (its rule evidence is what the columns read)."""
     out = np.zeros((len(bounds), len(LINK_FEATURES)), dtype=np.float32)
     if not links:
         return out
@@ -50,7 +55,8 @@ def link_features(
         k = j
         chars = 0
         while k < len(links) and links[k].start < e:
-            lk, rep = links[k], reps[k]
+            lk, rep = links[k], reports[k].rules
+            assert rep is not None  # a judged link always carries its rule evidence
             row = out[i]
             row[0] = 1.0
             row[1] = max(row[1], rep.score)
@@ -82,10 +88,10 @@ def explain(
     similarity: float,
     seg_lang: str | None,
     doc_lang: str | None,
-    link_reasons: Sequence[str],
-) -> list[str]:
-    """Readable reasons for a flagged stretch of text (``text`` with its links blanked out)."""
-    reasons: list[str] = []
+    link_reasons: Sequence[Reason],
+) -> list[Reason]:
+    """The reasons for a flagged stretch of text (``text`` with its links blanked out)."""
+    reasons: list[Reason] = []
     cues = []
     for m in _CTA_PHRASES.finditer(text):
         cue = m.group().lower()
@@ -93,41 +99,18 @@ def explain(
             cues.append(cue)
     if text_score >= 0.5:
         if cues:
-            quoted = ", ".join(f"'{c}'" for c in cues[:4])
-            reasons.append(f"reads like a spam call to action ({quoted}; text model {text_score:.2f})")
+            reasons.append(Reason("TEXT_CALL_TO_ACTION", {"cues": cues[:4], "score": text_score}))
         else:
-            reasons.append(f"reads like spam or chat, not news (text model {text_score:.2f})")
+            reasons.append(Reason("TEXT_SPAM_STYLE", {"score": text_score}))
     if _PHONE.search(text):
-        reasons.append("asks the reader to call or text a number")
+        reasons.append(Reason("TEXT_PHONE_NUMBER"))
     reasons.extend(link_reasons)
     if seg_lang and doc_lang and seg_lang != doc_lang:
-        reasons.append(
-            f"written in {LANGUAGE_NAMES.get(seg_lang, seg_lang)} inside a "
-            f"{LANGUAGE_NAMES.get(doc_lang, doc_lang)} article"
-        )
+        names = {"language": LANGUAGE_NAMES.get(seg_lang, seg_lang)}
+        names["article_language"] = LANGUAGE_NAMES.get(doc_lang, doc_lang)
+        reasons.append(Reason("TEXT_OTHER_LANGUAGE", names))
     if similarity < 0.05:
-        reasons.append("off-topic: shares almost no words with the rest of the article")
+        reasons.append(Reason("TEXT_OFF_TOPIC"))
     if not reasons:
-        reasons.append(f"out of place in this article (context model {score:.2f})")
+        reasons.append(Reason("TEXT_OUT_OF_PLACE", {"score": score}))
     return reasons
-
-
-def assess(link: FoundLink) -> Reputation:
-    """Judge one link from its shape alone."""
-    userinfo = "@" in link.raw.split("//", 1)[-1].split("/", 1)[0]
-    weight, reasons, tracking, h = rule_evidence(
-        link.host, link.domain, link.suffix, link.path, userinfo, link.obfuscated
-    )
-    score = 1.0 / (1.0 + math.exp(-weight))
-    verdict: LinkVerdict
-    if h.trusted and score < 0.5:
-        verdict = "trusted"
-    elif score >= 0.85:
-        verdict = "malicious"
-    elif score >= 0.5:
-        verdict = "suspicious"
-    else:
-        verdict = "neutral"
-    return Reputation(
-        score, verdict, reasons, h.abuse, tracking, h.shortener, h.chat_invite, h.ip_host, h.trusted, weight
-    )

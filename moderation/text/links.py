@@ -8,6 +8,11 @@ zero-width tricks are handled by running on the normalized view (see ``_normaliz
 
 Obfuscation is recorded (``FoundLink.obfuscated``) as evidence, not proof: security reporting quotes
 defanged indicators on purpose.
+
+Finding is only about *where* a link is: each match is handed to ``urls.parse.parse_url``, the one URL
+parser, and ``FoundLink.parsed`` is what the URL checker judges. A match the parser refuses (a host IDNA
+rejects, a bad port) is not a link. The disguises (invisible characters, defanged dots and schemes) are
+the table in ``moderation/_disguise.py`` that the parser reads too.
 """
 
 from __future__ import annotations
@@ -15,19 +20,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..urls.suffixes import join_registered, split_host
+from .._disguise import DEFANGED_DOT, DOT, SCHEME, SCHEME_SEPARATOR, refang
+from ..urls.parse import ParsedUrl, UrlError, parse_url
 
-_DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
 _LABEL = r"[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?"
 _PATH_CHARS = r"[^\s<>\"'“”‘’«»|\\^`{}]"
 
 _SCHEME_URL = re.compile(
-    r"(?<![\w.])(?P<scheme>h(?:tt|xx)ps?|ftp|fxp)(?P<sep>://|\[://\]|\[:\]//|\[:\]\[/\]\[/\])"
+    rf"(?<![\w.])(?P<scheme>{SCHEME})(?P<sep>{SCHEME_SEPARATOR})"
     rf"(?P<rest>{_PATH_CHARS}+)",
     re.IGNORECASE,
 )
 _HOST_URL = re.compile(
-    rf"(?<![\w.@/:-])(?P<host>(?:{_LABEL}{_DOT})+(?P<tld>[a-z\u00a1-\uffff]{{2,24}}|xn--[a-z0-9-]{{2,59}}))"
+    rf"(?<![\w.@/:-])(?P<host>(?:{_LABEL}{DOT})+(?P<tld>[a-z\u00a1-\uffff]{{2,24}}|xn--[a-z0-9-]{{2,59}}))"
     rf"(?![\w@-])(?P<port>:\d{{2,5}})?(?P<path>[/?#]{_PATH_CHARS}*)?",
     re.IGNORECASE,
 )
@@ -36,11 +41,10 @@ _SPELLED = re.compile(
     r"(?P<tld>[a-z]{2,24})(?![\w-])",
     re.IGNORECASE,
 )
-_SCHEME_SEP = re.compile(r"://|\[://\]|\[:\]//|\[:\]\[/\]\[/\]")
+_SCHEME_SEP = re.compile(SCHEME_SEPARATOR)
 # a dot (plain or defanged) directly followed by a letter: where a host name can be
-_HOST_DOT = re.compile(r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))(?=[^\W\d_])", re.IGNORECASE)
+_HOST_DOT = re.compile(rf"{DOT}(?=[^\W\d_])", re.IGNORECASE)
 _SPELLED_HINTS = (" dot ", "(dot)", "[dot]", " punkt ", " ponto ", " titik ")
-_DEFANG = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>'\"”’»*"
 # words that precede " dot com" in ordinary prose ("the dot com boom")
 _SPELLED_STOP = frozenset("the a an this that their his her its our your dot and or of in on at".split())
@@ -48,42 +52,20 @@ _SPELLED_STOP = frozenset("the a an this that their his her its our your dot and
 
 @dataclass(frozen=True, slots=True)
 class FoundLink:
-    """A link as found, before any reputation is attached.
+    """A link found in text: where it is, how it was written, and the URL it names.
 
     Attributes:
         start, end: offsets into the searched text.
-        raw: the link as written.
-        url: normalized URL (refanged; lower-case scheme and host; ``http://`` added when missing).
-        host: normalized host.
-        subdomain, domain, suffix: the host split on the public suffix list (domain without suffix).
+        raw: the link as written (``text[start:end]``).
         obfuscated: written in a defanged or spelled-out form.
+        parsed: the URL, parsed and normalized once (what the URL checker judges).
     """
 
     start: int
     end: int
     raw: str
-    url: str
-    host: str
-    subdomain: str
-    domain: str
-    suffix: str
     obfuscated: bool
-
-    @property
-    def registered_domain(self) -> str:
-        """``domain.suffix`` (``example.co.uk``); the host itself when there is no suffix (IPs)."""
-        return join_registered(self.host, self.domain, self.suffix)
-
-    @property
-    def path(self) -> str:
-        """Everything after the host (path, query, fragment)."""
-        rest = self.url.split("://", 1)[-1]
-        cut = len(rest)
-        for ch in "/?#":
-            i = rest.find(ch)
-            if i != -1:
-                cut = min(cut, i)
-        return rest[cut:]
+    parsed: ParsedUrl
 
 
 def _strip_trailing(s: str) -> str:
@@ -97,32 +79,12 @@ def _strip_trailing(s: str) -> str:
     return s
 
 
-def _split_authority(rest: str) -> tuple[str, str]:
-    """Split ``host[:port]/path...`` (after the scheme) into ``(host, tail)``; drops userinfo."""
-    cut = len(rest)
-    for ch in "/?#":
-        i = rest.find(ch)
-        if i != -1:
-            cut = min(cut, i)
-    authority, tail = rest[:cut], rest[cut:]
-    if "@" in authority:
-        authority = authority.rsplit("@", 1)[1]
-    if authority.startswith("["):  # IPv6 literal
-        host = authority.split("]", 1)[0] + "]"
-    else:
-        host = authority.split(":", 1)[0]
-    return host, tail
-
-
-def _refang(s: str) -> str:
-    return _DEFANG.sub(".", s)
-
-
-def _make(text: str, start: int, end: int, host: str, tail: str, scheme: str, obfuscated: bool) -> FoundLink:
-    host = host.lower().strip(".")
-    sub, dom, suf = split_host(host)
-    url = f"{scheme}://{host}{tail}"
-    return FoundLink(start, end, text[start:end], url, host, sub, dom, suf, obfuscated)
+def _parsed(candidate: str) -> ParsedUrl | None:
+    """The URL a match names, or None when the parser refuses it (then it is not a link)."""
+    try:
+        return parse_url(candidate)
+    except UrlError:
+        return None
 
 
 def find_links(text: str) -> list[FoundLink]:
@@ -148,13 +110,11 @@ def find_links(text: str) -> list[FoundLink]:
             continue
         start, end = m.start(), m.start() + len(raw)
         scheme = m.group("scheme").lower()
-        obfuscated = "xx" in scheme or m.group("sep") != "://" or bool(_DEFANG.search(raw))
-        scheme = scheme.replace("xx", "tt").replace("fxp", "ftp")
-        rest = _refang(raw[len(m.group("scheme")) + len(m.group("sep")) :])
-        host, tail = _split_authority(rest)
-        if not host:
+        obfuscated = "xx" in scheme or m.group("sep") != "://" or bool(DEFANGED_DOT.search(raw))
+        parsed = _parsed(raw)
+        if parsed is None:
             continue
-        found.append(_make(text, start, end, host, tail, scheme, obfuscated))
+        found.append(FoundLink(start, end, raw, obfuscated, parsed))
         taken.append((start, end))
 
     for dot in _HOST_DOT.finditer(text):
@@ -172,18 +132,17 @@ def find_links(text: str) -> list[FoundLink]:
         if not free(start, end):
             continue
         host_raw = m.group("host")
-        host = _refang(host_raw).lower()
+        host = refang(host_raw).lower()
         obfuscated = host != host_raw.lower()
         is_www = host.startswith("www")
         tld = m.group("tld")
         # bare domains must have a lower-case, real public suffix ("market.In" is a missing space)
         if not is_www and not obfuscated and not tld.islower():
             continue
-        sub, dom, suf = split_host(host)
-        if not suf or not dom:
+        parsed = _parsed(raw)
+        if parsed is None or not parsed.suffix or not parsed.domain:
             continue
-        tail = _refang(raw[len(host_raw) :])
-        found.append(FoundLink(start, end, raw, f"http://{host}{tail}", host, sub, dom, suf, obfuscated))
+        found.append(FoundLink(start, end, raw, obfuscated, parsed))
         taken.append((start, end))
 
     lowered = text.lower()
@@ -191,11 +150,10 @@ def find_links(text: str) -> list[FoundLink]:
     for m in spelled:
         if not free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
             continue
-        host = f"{m.group('name')}.{m.group('tld')}".lower()
-        sub, dom, suf = split_host(host)
-        if not suf or suf != m.group("tld").lower() or not dom:
+        parsed = _parsed(f"{m.group('name')}.{m.group('tld')}".lower())
+        if parsed is None or parsed.suffix != m.group("tld").lower() or not parsed.domain:
             continue
-        found.append(_make(text, m.start(), m.end(), host, "", "http", True))
+        found.append(FoundLink(m.start(), m.end(), m.group(), True, parsed))
         taken.append((m.start(), m.end()))
 
     found.sort(key=lambda lk: lk.start)

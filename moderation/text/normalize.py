@@ -10,15 +10,12 @@ Most news text is already normalized, so the common case costs one C-level check
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
-# Invisible characters that spammers use to break up words and links.
-_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+from .._disguise import INVISIBLE, INVISIBLE_RE
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +52,12 @@ class NormalizedText:
 
 def normalize(text: str) -> NormalizedText:
     """Return the normalized view of ``text`` (NFKC per character, invisible characters removed)."""
-    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and not _INVISIBLE_RE.search(text)):
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and not INVISIBLE_RE.search(text)):
         return NormalizedText(text, text, None)
     # only the distinct characters that change need a decision; str.translate does the rest in C
     table: dict[int, str] = {}
     for ch in set(text):
-        if ch in _INVISIBLE:
+        if ch in INVISIBLE:
             table[ord(ch)] = ""
         elif not ch.isascii():
             norm = unicodedata.normalize("NFKC", ch)

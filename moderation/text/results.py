@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .._reasons import Reason
+from ..urls.checker import UrlReport
 from ..urls.rules import LinkVerdict
 
 Verdict = Literal["spam", "clean"]
@@ -35,33 +37,43 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link found in the text, with its basic reputation.
+    """A link found in the text: where it is, how it was written, and the URL checker's judgement.
 
     Attributes:
         start, end: offsets of the link as written (defanged forms included) in the original text.
         raw: the link exactly as written, ``text[start:end]``.
-        url: normalized URL (refanged, lower-case host, scheme added when missing).
-        host: the normalized host name.
-        domain: the registered domain (``example.co.uk``), or the host when it has no public suffix (IPs).
-        suffix: the public suffix (``co.uk``), empty for IP hosts.
-        score: 0..1, how likely the link is spam/scam/malicious (the URL checker: lexical model, rules and
-            local lists; no network).
-        verdict: ``malicious`` | ``suspicious`` | ``neutral`` | ``trusted``.
-        reasons: human-readable evidence behind the score.
         obfuscated: the link was written in a defanged or disguised form (``hxxp``, ``[.]``, `` dot ``).
+        report: the URL checker's report (``report.parsed`` is the URL, parsed once; ``score``, ``verdict``
+            and ``reasons`` are the same as ``UrlChecker.check`` gives for that URL).
     """
 
     start: int
     end: int
     raw: str
-    url: str
-    host: str
-    domain: str
-    suffix: str
-    score: float
-    verdict: LinkVerdict
-    reasons: tuple[str, ...] = ()
-    obfuscated: bool = False
+    obfuscated: bool
+    report: UrlReport
+
+    @property
+    def url(self) -> str:
+        """The normalized URL (refanged, lower-case host, scheme added, tracking parameters removed)."""
+        return self.report.normalized
+
+    @property
+    def domain(self) -> str:
+        """The registered domain (``example.co.uk``), or the host when it has no public suffix (IPs)."""
+        return self.report.registered_domain
+
+    @property
+    def score(self) -> float:
+        return self.report.score
+
+    @property
+    def verdict(self) -> LinkVerdict:
+        return self.report.verdict
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.report.reasons
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/HTTP JSON shape."""
@@ -72,7 +84,7 @@ class Link:
             "domain": self.domain,
             "score": round(self.score, 4),
             "verdict": self.verdict,
-            "reasons": list(self.reasons),
+            "reasons": [r.to_dict() for r in self.reasons],
         }
 
 
@@ -85,7 +97,7 @@ class Span:
         text: ``original[start:end]``.
         score: 0..1, the span's spam score (the highest of its segments).
         label: always ``"spam"`` for now.
-        reasons: human-readable reasons an editor can check.
+        reasons: why, each a ``Reason`` (a code to count and filter by; ``.text`` for an editor).
     """
 
     start: int
@@ -93,7 +105,7 @@ class Span:
     text: str
     score: float
     label: str = "spam"
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/HTTP JSON shape."""
@@ -103,7 +115,7 @@ class Span:
             "text": self.text,
             "label": self.label,
             "score": round(self.score, 4),
-            "reasons": list(self.reasons),
+            "reasons": [r.to_dict() for r in self.reasons],
         }
 
 

@@ -21,9 +21,8 @@ import numpy as np
 
 from .._errors import InputError
 from .._settings import Settings
-from ..urls.rules import Reputation
 from .cut import cut_spans
-from .evidence import assess, explain, link_features
+from .evidence import explain, link_features
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
@@ -32,7 +31,7 @@ from .segment import segment
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
 
-    from ..urls.checker import UrlChecker
+    from ..urls.checker import UrlChecker, UrlReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class Prepared:
     doc: Document
     norm: NormalizedText
     links: list[FoundLink]
-    reputations: list[Reputation]
+    reports: list[UrlReport]
     segments: list[Segment]
     texts: list[str]
     link_features: np.ndarray
@@ -98,16 +97,16 @@ class Featurized:
     lang_votes: np.ndarray
 
 
-def prepare(doc: Document) -> Prepared:
-    """Normalize, find links and their reputation, and segment (no model involved)."""
+def prepare(doc: Document, checker: UrlChecker) -> Prepared:
+    """Normalize, find the links and have ``checker`` judge each, segment (no text model involved)."""
     norm = normalize(doc.text)
     view = norm.text
     links = find_links(view)
-    reps = [assess(lk) for lk in links]
+    reports = [checker.judge(lk.parsed, obfuscated=lk.obfuscated) for lk in links]
     segments = segment(view, [lk.end for lk in links])
     texts = [view[s.start : s.end] for s in segments]
-    feats = link_features([(s.start, s.end) for s in segments], links, reps)
-    return Prepared(doc, norm, links, reps, segments, texts, feats)
+    feats = link_features([(s.start, s.end) for s in segments], links, reports)
+    return Prepared(doc, norm, links, reports, segments, texts, feats)
 
 
 def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featurized:
@@ -241,7 +240,8 @@ class Scanner:
     # -- internals -------------------------------------------------------------------------------------
 
     def _scan_batch(self, docs: Sequence[Document]) -> list[ScanResult]:
-        prepared = [prepare(d) for d in docs]
+        checker = self.url_checker
+        prepared = [prepare(d, checker) for d in docs]
         feats = featurize(prepared, self.models.segment)
         proba = self.models.context.predict_proba(feats.context) if len(feats.context) else np.zeros(0)
         return self._decide_all(prepared, feats, proba)
@@ -262,7 +262,7 @@ class Scanner:
         """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
         from classifiers import LANGUAGES
 
-        links = tuple(self._link(p, k, self.url_checker) for k in range(len(p.links)))
+        links = tuple(self._link(p, k) for k in range(len(p.links)))
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
         if doc_score >= self.document_threshold:  # the article gate
@@ -307,9 +307,10 @@ class Scanner:
         )
         inside = [lk for lk in links if start <= lk.start and lk.end <= end]
         link_reasons = [
-            f"link {lk.domain}: {'; '.join(lk.reasons)}"
+            reason.with_params(link=lk.domain)
             for lk in inside
-            if lk.reasons and lk.verdict != "trusted"
+            if lk.verdict != "trusted"
+            for reason in lk.reasons
         ]
         words = p.doc.text[start:end]
         for lk in reversed(inside):  # the words around the links, for the text cues
@@ -348,31 +349,8 @@ class Scanner:
                     queue.append(k)
 
     @staticmethod
-    def _link(p: Prepared, k: int, checker: UrlChecker) -> Link:
-        """A found link with the URL checker's judgement (the basic reputation if it cannot be parsed).
-
-        The segment model's link columns always come from the basic reputation (``prepare``), which is what
-        the models were trained with; the checker's score, verdict and reasons are what the result reports.
-        """
-        from ..urls.parse import UrlError, parse_url
-
-        lk, rep = p.links[k], p.reputations[k]
+    def _link(p: Prepared, k: int) -> Link:
+        """A found link, placed in the original text, with the URL checker's judgement."""
+        lk = p.links[k]
         start, end = p.norm.to_original(lk.start, lk.end)
-        try:
-            report = checker.judge(parse_url(lk.url), obfuscated=lk.obfuscated, rule=rep)
-            score, verdict, reasons = report.score, report.verdict, report.reasons
-        except UrlError:
-            score, verdict, reasons = rep.score, rep.verdict, rep.reasons
-        return Link(
-            start=start,
-            end=end,
-            raw=p.doc.text[start:end],
-            url=lk.url,
-            host=lk.host,
-            domain=lk.registered_domain,
-            suffix=lk.suffix,
-            score=score,
-            verdict=verdict,
-            reasons=reasons,
-            obfuscated=lk.obfuscated,
-        )
+        return Link(start, end, p.doc.text[start:end], lk.obfuscated, p.reports[k])

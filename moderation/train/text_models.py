@@ -28,6 +28,7 @@ import numpy as np
 from .._settings import Settings
 from ..text.metrics import Report, mostly_inside, score_document, span_mask, visible
 from ..text.scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
+from ..urls.checker import UrlChecker
 from .injection import (
     Corpus,
     Injected,
@@ -38,6 +39,10 @@ from .injection import (
     load_corpus,
     security_sentence,
 )
+
+# The text models' link columns read only the rule evidence of each link (``text/evidence.py``), so
+# training judges links with the rules alone: no lists, no lexical model, the same columns.
+RULES_ONLY = UrlChecker()
 
 log = logging.getLogger("moderation.train")
 
@@ -60,7 +65,7 @@ def _label(doc: Injected, p: Prepared) -> list[int]:
 
 def label_documents(docs: Sequence[Injected]) -> Labeled:
     """Prepare every document and label its segments (spam when >= 50% of its characters are)."""
-    prepared = [prepare(Document(d.text, d.id)) for d in docs]
+    prepared = [prepare(Document(d.text, d.id), RULES_ONLY) for d in docs]
     labels = [lab for d, p in zip(docs, prepared, strict=True) for lab in _label(d, p)]
     return Labeled(list(docs), prepared, np.array(labels, dtype=np.int8))
 
@@ -77,8 +82,8 @@ def _hard_negatives(corpus: Corpus, seed: int, domains: list[str]) -> list[Prepa
     import random
 
     rng = random.Random(seed)
-    out = [prepare(Document(fill(line, rng))) for line in corpus.hard_ham for _ in range(3)]
-    out.extend(prepare(Document(security_sentence(rng, domains))) for _ in range(600))
+    out = [prepare(Document(fill(line, rng)), RULES_ONLY) for line in corpus.hard_ham for _ in range(3)]
+    out.extend(prepare(Document(security_sentence(rng, domains)), RULES_ONLY) for _ in range(600))
     return out
 
 

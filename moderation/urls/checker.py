@@ -2,42 +2,43 @@
 
 ::
 
-    string -> parse_url (normalize; errors become a report with ``error``)
-           -> lists (allow wins over everything; block; shortener)          _lists.py
-           -> look-alike and brand checks (mixed scripts, confusables)      here
-           -> rule evidence (TLD abuse, tracking paths, IP host, ...)        _reputation.py
+    string -> parse_url (normalize; errors become a report with ``error``)   parse.py
+           -> lists (allow wins over everything; block; shortener)          lists.py
+           -> look-alike and brand checks (mixed scripts, confusables)      lookalike.py
+           -> rule evidence (TLD abuse, tracking paths, IP host, ...)       rules.py
            -> learned lexical model (classifiers.UrlModel)                  log-odds
            -> score = model log-odds + the rules' evidence beyond the TLD prior (the model has that
               one) + look-alike weights -> verdict + reasons
-           -> optional online providers (off by default; fail open)         _providers.py
+           -> optional online providers (off by default; fail open)         providers.py
 
 Verdicts: ``trusted`` (allowlisted, or a government/education/well-known source with a low score),
 ``malicious`` (block-listed, or score >= the malicious threshold recorded with the model: chosen for a
 false-positive rate <= 0.5% on benign validation URLs), ``suspicious`` (score >= the suspicious
 threshold), else ``neutral``. Without a URL model (none shipped in the model directory), the rule score
-stands alone.
+stands alone. Every finding is a ``Reason`` with a code (``moderation/_reasons.py``).
 """
 
 from __future__ import annotations
 
 import math
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import _caches
+from .._reasons import Reason
 from .._settings import Settings
 from .lists import ListHit, ListIndex, ListStore
+from .lookalike import LookAlike, look_alike
 from .parse import ParsedUrl, UrlError, parse_url
 from .rules import (
     ABUSED_TLDS,
     RULE_BASELINE,
     LinkVerdict,
-    Reputation,
+    RuleEvidence,
     rule_evidence,
     shorteners,
     tld_weight,
@@ -55,137 +56,14 @@ HARD_WEIGHTS = {"imitation": 3.0, "mixed_script": 2.0}
 _NO_KINDS: frozenset[str] = frozenset()
 DEFAULT_THRESHOLDS = {"malicious": 0.85, "suspicious": 0.5}
 
-# Letters from other scripts that look like Latin ones (the common phishing set), and digit look-alikes.
-_CONFUSABLES = str.maketrans(
-    {
-        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
-        "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ν": "v", "ο": "o", "α": "a", "ρ": "p", "τ": "t",
-        "ι": "i", "κ": "k", "η": "n", "μ": "u", "0": "o", "1": "l", "3": "e", "5": "s", "ı": "i",
-    }
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def brands() -> dict[str, frozenset[str]]:
-    """brand name -> its own registered domains (resources/brands.txt)."""
-    text = resources.files("moderation").joinpath("resources/brands.txt").read_text(encoding="utf-8")
-    out: dict[str, frozenset[str]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, *domains = line.split()
-            out[name] = frozenset(domains)
-    return out
-
-
-def _skeleton(label: str) -> str:
-    """The label with look-alike letters replaced by the Latin ones they imitate and accents dropped."""
-    plain = label.translate(_CONFUSABLES)
-    if not plain.isascii():  # ASCII has nothing to decompose
-        decomposed = unicodedata.normalize("NFKD", plain)
-        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return plain.replace("rn", "m").replace("vv", "w").replace("-", "")
-
-
-def _scripts(label: str) -> set[str]:
-    out = set()
-    for ch in label:
-        if ch.isalpha():
-            out.add(unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0])
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class LookAlike:
-    """Brand and homoglyph evidence about a host.
-
-    Attributes:
-        brand_outside: a brand named outside its own domain (subdomain, path, or a hyphenated label).
-        imitates: the brand domain this host's name imitates (``paypal.com`` for ``paypa1.com``).
-        mixed_script: a label mixes scripts (Latin with Cyrillic or Greek).
-        brand_in_path: the brand was named in the path only (weaker: news paths name brands too).
-    """
-
-    brand_outside: str | None
-    imitates: str | None
-    mixed_script: bool
-    brand_in_path: bool = False
-
-
-@lru_cache(maxsize=1)
-def _brand_tables() -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
-    """(brand -> own domains, every brand-owned domain, brand names of 5+ letters for path checks)."""
-    table = brands()
-    owned = frozenset(d for own in table.values() for d in own)
-    return table, owned, frozenset(name for name in table if len(name) >= 5)
-
-
-@lru_cache(maxsize=65536)
-def _host_look(host_unicode: str, registered: str, suffix: str, subdomain: str, domain: str) -> LookAlike:
-    table, owned, _ = _brand_tables()
-    mixed = not host_unicode.isascii() and any(len(_scripts(x)) > 1 for x in host_unicode.split("."))
-    label = (
-        host_unicode[: -len(suffix) - 1] if suffix and host_unicode.endswith("." + suffix) else host_unicode
-    )
-    label = label.rsplit(".", 1)[-1]
-    imitates = None
-    if registered not in owned:
-        skel = _skeleton(label)
-        own = table.get(skel)
-        if own is not None and (label != skel or not host_unicode.isascii()):
-            imitates = sorted(own)[0]
-    outside = None
-    if imitates is None and registered not in owned:
-        words = set(subdomain.replace("-", ".").split(".")) | set(domain.split("-"))
-        for name in sorted(words.intersection(table)):
-            if name != domain:
-                outside = name
-                break
-    return LookAlike(outside, imitates, mixed)
-
 
 def clear_caches(model: UrlModel | None = None) -> None:
     """Forget every per-host and per-path result (parse, suffix split, rules, look-alikes, the model's
     host share and path features): for benchmarks of URLs seen for the first time."""
-    from classifiers._url_model import _host_features, _path_features
+    from classifiers._url_model import clear_caches as clear_model_caches
 
-    from .parse import _host
-    from .rules import _host_evidence, _path_evidence
-    from .suffixes import split_host
-
-    for cache in (
-        _host,
-        split_host,
-        _host_evidence,
-        _path_evidence,
-        _host_look,
-        _brand_in_path,
-        _host_features,
-        _path_features,
-    ):
-        cache.cache_clear()
-    if model is not None:
-        model.__dict__.pop("_fast", None)
-
-
-def look_alike(p: ParsedUrl) -> LookAlike:
-    """Brand and homoglyph checks on a parsed URL (host part cached per host)."""
-    host = _host_look(p.host_unicode, p.registered_domain, p.suffix, p.subdomain, p.domain)
-    if host.imitates or host.brand_outside or not p.path:
-        return host
-    if p.registered_domain in _brand_tables()[1]:
-        return host
-    brand = _brand_in_path(p.path)
-    return LookAlike(brand, None, host.mixed_script, brand_in_path=True) if brand else host
-
-
-@lru_cache(maxsize=16384)
-def _brand_in_path(path: str) -> str | None:
-    """The first (alphabetical) brand name of 5+ letters that is a whole word of the path, if any
-    (cached: link paths recur, the empty one most)."""
-    _, _, long_names = _brand_tables()
-    path_words = set(path.lower().replace("-", "/").replace(".", "/").replace("?", "/").split("/"))
-    hit = sorted(path_words.intersection(long_names))
-    return hit[0] if hit else None
+    _caches.clear()
+    clear_model_caches(model)
 
 
 @lru_cache(maxsize=1)
@@ -196,8 +74,9 @@ def _parts_type() -> type[UrlParts]:
 
 
 def url_parts(p: ParsedUrl, look: LookAlike) -> UrlParts:
-    """What the lexical model reads, in the form it was trained on (``reduce_form`` in _url_training: no
-    ``www.``, lower case, no trailing slash), plus the TLD prior and the brand flag."""
+    """What the lexical model reads (its input contract, ``classifiers.UrlParts``), in the form it was
+    trained on (``reduce_form`` in ``train/url_model.py``: no ``www.``, lower case, no trailing slash),
+    plus the two facts this package owns: the TLD's abuse prior and the brand flag."""
     last = p.suffix.rsplit(".", 1)[-1] if p.suffix else ""
     host, subdomain = p.host, p.subdomain
     if subdomain == "www" or subdomain.startswith("www."):
@@ -220,33 +99,49 @@ class UrlReport:
 
     Attributes:
         url: the URL as given.
-        normalized: the normalized URL (``""`` when it could not be parsed).
-        registered_domain: ``example.co.uk``; private suffixes count (``spam.github.io``).
-        host, suffix: the normalized host and its public suffix.
+        parsed: the URL taken apart and normalized (``None`` when it could not be parsed).
         score: 0..1, higher = more likely spam, scam or malicious.
         verdict: ``malicious`` | ``suspicious`` | ``neutral`` | ``trusted``.
-        reasons: the evidence, one short sentence each.
+        reasons: the findings, each a ``Reason`` (code + parameters; ``.text`` for people).
         list_hits: the list entries that matched.
-        is_ip, is_shortener: the host is an IP address / a URL shortener.
+        is_shortener: the host is a URL shortener (the shipped list or a ``shortener`` list).
+        rules: the rule evidence behind the score (the text models read its signals).
         error: why the string could not be checked (then the score is 0 and the verdict ``neutral``).
     """
 
     url: str
-    normalized: str
-    registered_domain: str
-    host: str
-    suffix: str
+    parsed: ParsedUrl | None
     score: float
     verdict: LinkVerdict
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     list_hits: tuple[ListHit, ...] = ()
-    is_ip: bool = False
     is_shortener: bool = False
+    rules: RuleEvidence | None = None
     error: str | None = None
 
     @property
-    def domain(self) -> str:
-        return self.registered_domain
+    def normalized(self) -> str:
+        """The normalized URL (``""`` when it could not be parsed)."""
+        return self.parsed.url if self.parsed else ""
+
+    @property
+    def registered_domain(self) -> str:
+        """``example.co.uk``; private suffixes count (``spam.github.io``)."""
+        return self.parsed.registered_domain if self.parsed else ""
+
+    domain = registered_domain
+
+    @property
+    def host(self) -> str:
+        return self.parsed.host if self.parsed else ""
+
+    @property
+    def suffix(self) -> str:
+        return self.parsed.suffix if self.parsed else ""
+
+    @property
+    def is_ip(self) -> bool:
+        return self.parsed.is_ip if self.parsed else False
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/HTTP JSON shape: ``{"url", "domain", "score", "verdict", "reasons", "list_hits"}``
@@ -258,7 +153,7 @@ class UrlReport:
             "domain": self.registered_domain,
             "score": round(self.score, 4),
             "verdict": self.verdict,
-            "reasons": list(self.reasons),
+            "reasons": [r.to_dict() for r in self.reasons],
             "list_hits": [h.to_dict() for h in self.list_hits],
             "normalized": self.normalized,
             "is_ip": self.is_ip,
@@ -330,7 +225,7 @@ class UrlChecker:
         try:
             report = self.judge(parse_url(url))
         except UrlError as exc:
-            report = UrlReport(str(url)[:2000], "", "", "", "", 0.0, "neutral", (), error=str(exc))
+            report = UrlReport(str(url)[:2000], None, 0.0, "neutral", (), error=str(exc))
         if cacheable:
             with self._recent_lock:
                 if len(self._recent) >= self.RECENT:
@@ -338,68 +233,73 @@ class UrlChecker:
                 self._recent[url] = report
         return report
 
-    def judge(self, p: ParsedUrl, obfuscated: bool = False, rule: Reputation | None = None) -> UrlReport:
-        """Judge a parsed URL (the engine calls this for links it found in text, with the basic reputation
-        it already computed as ``rule``)."""
-        found = self.lists.lookup(p)
-        hits = tuple(found)
-        kinds = {h.kind for h in found} if found else _NO_KINDS
-        registered = p.registered_domain
-        listed_short = shorteners()
-        short = "shortener" in kinds or registered in listed_short or p.host in listed_short
-        if rule is None:
-            obfuscated = obfuscated or "refanged" in p.notes
-            log_odds, rule_reasons, _, host_rules = rule_evidence(
-                p.host, p.domain, p.suffix, p.path, bool(p.userinfo), obfuscated
-            )
-            abused, trusted = host_rules.abuse, host_rules.trusted
-        else:
-            log_odds, rule_reasons, abused, trusted = (
-                rule.log_odds,
-                rule.reasons,
-                rule.abused_tld,
-                rule.trusted,
-            )
+    def judge(self, p: ParsedUrl, obfuscated: bool = False) -> UrlReport:
+        """Judge a parsed URL; ``obfuscated``: it was written in a disguised form (the link finder
+        knows, for links it found in text)."""
+        hits = tuple(self.lists.lookup(p))
+        kinds = {h.kind for h in hits} if hits else _NO_KINDS
+        rules = rule_evidence(p, obfuscated)
         look = look_alike(p)
-        reasons: list[str] = []
-        z = log_odds
-        if self.model is not None:
-            z_model = self.model.decision(url_parts(p, look))
-            p_model = _sigmoid(z_model)
-            z = z_model + (log_odds - RULE_BASELINE - tld_weight(abused))
-        if look.imitates:
-            z += HARD_WEIGHTS["imitation"]
-            reasons.append(f"host imitates {look.imitates}")
-        if look.mixed_script:
-            z += HARD_WEIGHTS["mixed_script"]
-            reasons.append(f"host mixes alphabets ({p.host_unicode})")
-        if p.userinfo and not any("user-info" in r for r in rule_reasons):
-            reasons.append(f"user-info trick: {p.userinfo[:40]!r} before the real host {p.host}")
-        reasons.extend(rule_reasons)
+        z, reasons, p_model = self._evidence(p, rules, look)
         score = _sigmoid(z)
         if look.brand_outside and (not look.brand_in_path or score >= self.thresholds["suspicious"]):
-            reasons.append(f"brand name '{look.brand_outside}' outside the brand's own domain")
-        if self.model is not None:
-            looks = "known bad" if p_model >= 0.5 else "ordinary"
-            reasons.append(f"lexical model {p_model:.2f} (resembles {looks} URLs)")
-        if short and not any("shortener" in r for r in reasons):
-            reasons.append("URL shortener hides the destination")
+            reasons.append(Reason("URL_BRAND_OUTSIDE_DOMAIN", {"brand": look.brand_outside}))
+        if p_model is not None:
+            code = "URL_MODEL_BAD" if p_model >= 0.5 else "URL_MODEL_ORDINARY"
+            reasons.append(Reason(code, {"score": p_model}))
+        listed_short = shorteners()
+        short = "shortener" in kinds or p.registered_domain in listed_short or p.host in listed_short
+        if short and not rules.shortener:
+            reasons.append(Reason("URL_SHORTENER"))
         for provider in self.providers:
             said = provider.lookup(p)
             if said is not None:
                 score = max(score, 0.99)
-                reasons.append(f"{provider.name}: {said}")
+                reasons.append(Reason("URL_PROVIDER", {"provider": provider.name, "verdict": said}))
+        score, verdict = self._verdict(score, hits, kinds, rules.trusted, reasons)
+        return UrlReport(p.input, p, score, verdict, tuple(reasons), hits, short, rules)
+
+    def _evidence(
+        self, p: ParsedUrl, rules: RuleEvidence, look: LookAlike
+    ) -> tuple[float, list[Reason], float | None]:
+        """(log-odds, reasons so far, the model's own probability or None): the model's log-odds plus
+        the rules' evidence beyond the TLD prior, plus the look-alike weights."""
+        reasons: list[Reason] = []
+        z = rules.log_odds
+        p_model = None
+        if self.model is not None:
+            z_model = self.model.decision(url_parts(p, look))
+            p_model = _sigmoid(z_model)
+            z = z_model + (rules.log_odds - RULE_BASELINE - tld_weight(rules.abused_tld))
+        if look.imitates:
+            z += HARD_WEIGHTS["imitation"]
+            reasons.append(Reason("URL_IMITATES_BRAND", {"brand": look.imitates}))
+        if look.mixed_script:
+            z += HARD_WEIGHTS["mixed_script"]
+            reasons.append(Reason("URL_MIXED_SCRIPT", {"host": p.host_unicode}))
+        reasons.extend(rules.reasons)
+        return z, reasons, p_model
+
+    def _verdict(
+        self,
+        score: float,
+        hits: tuple[ListHit, ...],
+        kinds: frozenset[str] | set[str],
+        trusted: bool,
+        reasons: list[Reason],
+    ) -> tuple[float, LinkVerdict]:
+        """Lists first (an allowlist entry wins over everything, then a block list), then thresholds."""
         verdict: LinkVerdict
         if "allow" in kinds:
             source = next(h.source for h in hits if h.kind == "allow")
             score = min(score, 0.1)
             verdict = "trusted"
-            reasons.insert(0, f"on the allowlist '{source}'")
+            reasons.insert(0, Reason("LIST_ALLOWED", {"list": source}))
         elif "block" in kinds:
             source = next(h.source for h in hits if h.kind == "block")
             score = max(score, 0.99)
             verdict = "malicious"
-            reasons.insert(0, f"on the block list '{source}'")
+            reasons.insert(0, Reason("LIST_BLOCKED", {"list": source}))
         elif score >= self.thresholds["malicious"]:
             verdict = "malicious"
         elif score >= self.thresholds["suspicious"]:
@@ -409,17 +309,5 @@ class UrlChecker:
         else:
             verdict = "neutral"
         if verdict in ("malicious", "suspicious") and self.lists.has_allow_lists:
-            reasons.append("domain unseen in allowlists")
-        return UrlReport(
-            url=p.input,
-            normalized=p.url,
-            registered_domain=registered,
-            host=p.host,
-            suffix=p.suffix,
-            score=score,
-            verdict=verdict,
-            reasons=tuple(reasons),
-            list_hits=hits,
-            is_ip=p.is_ip,
-            is_shortener=short,
-        )
+            reasons.append(Reason("LIST_NOT_ALLOWED"))
+        return score, verdict

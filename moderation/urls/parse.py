@@ -3,7 +3,8 @@ but ``UrlError`` (an ``InputError``) with a message that says what is wrong.
 
 Normalization (each step is recorded in ``ParsedUrl.notes`` when it changed something):
 
-- refanging (``hxxp://``, ``[.]``, ``(.)``, ``[dot]``, ``[:]//``), full-width and zero-width characters;
+- refanging (``hxxp://``, ``[.]``, ``(.)``, ``[dot]``, ``[:]//``), full-width and invisible characters
+  (the one table in ``moderation/_disguise.py``, shared with the text view and the link finder);
 - scheme and host lower-cased, ``http://`` added when missing, default ports dropped, trailing dot removed;
 - IDNA both ways: ``host`` is ASCII (punycode), ``host_unicode`` the readable form (homoglyph checks);
 - IP hosts in every spelling browsers accept (``3232235777``, ``0xC0A80001``, ``0300.0250.0.1``,
@@ -21,18 +22,17 @@ import re
 import socket
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
+from .._caches import per_key_cache
+from .._disguise import DEFANGED_DOT, INVISIBLE_RE, SCHEME, SCHEME_SEPARATOR, refang_scheme
 from .._errors import InputError
 from .suffixes import join_registered, split_host
 
 MAX_URL_CHARS = 100_000
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 _SCHEMES = ("http", "https", "ftp")
-_DEFANG = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)", re.IGNORECASE)
-_SCHEME_FORMS = re.compile(r"^(h(?:tt|xx)ps?|fxp|ftp)(\[://\]|\[:\]//|://)", re.IGNORECASE)
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SCHEME_FORMS = re.compile(rf"^({SCHEME})({SCHEME_SEPARATOR})", re.IGNORECASE)
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_eid|mc_cid|igshid|_ga|_gl|"
     r"ocid|cmpid|spm|si)$",
@@ -166,7 +166,7 @@ def _idna(host: str, notes: list[str]) -> tuple[str, str]:
     return ".".join(ascii_labels), ".".join(unicode_labels)
 
 
-@lru_cache(maxsize=65536)
+@per_key_cache(maxsize=65536)
 def _host(host: str) -> tuple[str, str, bool, tuple[str, ...], str, str, str, str]:
     """(ASCII host, Unicode host, is IP, notes, subdomain, domain, suffix, registered domain) of a
     lower-case host; cached, since hosts repeat far more than URLs (errors are raised, not cached)."""
@@ -207,7 +207,7 @@ def _parse_general(text: str) -> ParsedUrl:
         raise UrlError("empty URL")
     notes: list[str] = []
     if not s.isascii():
-        cleaned = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", s))
+        cleaned = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", s))
         if cleaned != s:
             notes.append("unicode normalized")
         s = cleaned
@@ -216,15 +216,15 @@ def _parse_general(text: str) -> ParsedUrl:
         scheme = m.group(1).lower()
         if "xx" in scheme or "fxp" in scheme or m.group(2) != "://":
             notes.append("refanged")
-        scheme = scheme.replace("xx", "tt").replace("fxp", "ftp")
+        scheme = refang_scheme(scheme)
         s = f"{scheme}://{s[m.end() :]}"
     elif _OTHER_SCHEME.match(s) and not _HOST_PORT.match(s):
         raise UrlError(f"not a web URL (scheme {s.split(':', 1)[0]!r}); http, https and ftp are checked")
     else:
         s = "http://" + s.lstrip("/")
         notes.append("scheme added")
-    if ("[" in s or "(" in s or "{" in s) and _DEFANG.search(s):
-        s = _DEFANG.sub(".", s)
+    if ("[" in s or "(" in s or "{" in s) and DEFANGED_DOT.search(s):
+        s = DEFANGED_DOT.sub(".", s)
         if "refanged" not in notes:
             notes.append("refanged")
     if "\r" in s or "\n" in s or "\t" in s:

@@ -12,13 +12,19 @@ TLD abuse priors follow published figures (Interisle / Cybercrime Information Ce
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from .._caches import per_key_cache
+from .._reasons import Reason
 from .suffixes import join_registered
+
+if TYPE_CHECKING:
+    from .parse import ParsedUrl
 
 LinkVerdict = Literal["malicious", "suspicious", "neutral", "trusted"]
 
@@ -60,28 +66,32 @@ _CTA_PATH = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Reputation:
-    """The basic reputation of one link.
+@dataclass(slots=True)
+class RuleEvidence:
+    """What the rules say about one URL: explainable, no lists, no model. The URL checker adds it to the
+    model's log-odds; the text models read its signals as their link columns (``text/evidence.py``).
+    Treat it as read-only (not frozen: one is built for every URL judged).
 
     Attributes:
-        score: 0..1, higher = more likely spam, scam or malicious.
-        verdict: ``malicious`` (>= 0.85) | ``suspicious`` (>= 0.5) | ``trusted`` | ``neutral``.
-        reasons: the evidence, one short sentence each.
-        abused_tld, tracking_path, shortener, chat_invite, ip_host, trusted: the individual signals.
-        log_odds: the rules' weight before the logistic function (``score`` = sigmoid(``log_odds``)).
+        log_odds: the rules' weight (``RULE_BASELINE`` plus every finding's weight).
+        reasons: the findings, in order (TLD, path, host, user-info, domain shape, disguise, trust).
+        abused_tld: the TLD's abuse prior (``ABUSED_TLDS``), 0 when not listed.
+        tracking_path, shortener, chat_invite, ip_host, trusted: the individual signals.
     """
 
-    score: float
-    verdict: LinkVerdict
-    reasons: tuple[str, ...]
+    log_odds: float
+    reasons: tuple[Reason, ...]
     abused_tld: float
     tracking_path: bool
     shortener: bool
     chat_invite: bool
     ip_host: bool
     trusted: bool
-    log_odds: float
+
+    @property
+    def score(self) -> float:
+        """The rules alone as a probability: sigmoid(``log_odds``)."""
+        return 1.0 / (1.0 + math.exp(-self.log_odds))
 
 
 @lru_cache(maxsize=1)
@@ -105,11 +115,11 @@ class _HostEvidence(NamedTuple):
     builds in 0.4 us where a frozen dataclass of 11 fields takes 2.3 us, for every new host)."""
 
     tld_weight: float
-    tld_reasons: tuple[str, ...]
+    tld_reasons: tuple[Reason, ...]
     host_weight: float
-    host_reasons: tuple[str, ...]  # spam words, shortener, chat invite, IP host
+    host_reasons: tuple[Reason, ...]  # spam words, shortener, chat invite, IP host
     domain_weight: float
-    domain_reasons: tuple[str, ...]  # hyphen/digit stuffing
+    domain_reasons: tuple[Reason, ...]  # hyphen/digit stuffing
     abuse: float
     shortener: bool
     chat_invite: bool
@@ -136,50 +146,50 @@ def _readable_label(label: str) -> str:
     return label
 
 
-@lru_cache(maxsize=65536)
+@per_key_cache(maxsize=65536)
 def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     registered = join_registered(host, domain, suffix)
     last = suffix.rsplit(".", 1)[-1] if suffix else ""
     trusted = registered in _TRUSTED_DOMAINS or bool(_TRUSTED_SUFFIX.search(suffix))
     ip_host = not suffix and _is_ip(host)
     abuse = ABUSED_TLDS.get(last, 0.0)
-    tld_reasons: tuple[str, ...] = ()
+    tld_reasons: tuple[Reason, ...] = ()
     if abuse >= 1.0:
-        tld_reasons = (f"TLD .{last} is heavily abused",)
+        tld_reasons = (Reason("URL_TLD_HEAVILY_ABUSED", {"tld": last}),)
     elif abuse > 0:
-        tld_reasons = (f"TLD .{last} is often abused",)
-    weight, reasons = 0.0, []
+        tld_reasons = (Reason("URL_TLD_OFTEN_ABUSED", {"tld": last}),)
+    weight, reasons = 0.0, list[Reason]()
     if host.isascii():
         words = sorted(set(_SPAM_WORDS_LOWER.findall(host.lower())))
     else:
         words = sorted({w.lower() for w in _SPAM_WORDS.findall(host)})
     if words:
         weight += 1.0
-        reasons.append(f"spam words in domain ({', '.join(words[:3])})")
+        reasons.append(Reason("URL_SPAM_WORDS", {"words": words[:3]}))
     short = registered in shorteners() or host in shorteners()
     if short:
         weight += 1.0
-        reasons.append("URL shortener hides the destination")
+        reasons.append(Reason("URL_SHORTENER"))
     chat = host in _CHAT_INVITES or registered in _CHAT_INVITES
     if chat:
         weight += 1.0
-        reasons.append("chat-group invite link")
+        reasons.append(Reason("URL_CHAT_INVITE"))
     if ip_host:
         weight += 1.5
-        reasons.append("raw IP address instead of a domain")
+        reasons.append(Reason("URL_IP_HOST"))
     domain_weight = 0.0
-    domain_reasons: tuple[str, ...] = ()
+    domain_reasons: tuple[Reason, ...] = ()
     label = _readable_label(domain)
     if label.count("-") >= 2 or _DIGIT_RUN.search(label):
-        domain_weight, domain_reasons = 0.5, ("hyphen- or digit-stuffed domain",)
+        domain_weight, domain_reasons = 0.5, (Reason("URL_STUFFED_DOMAIN"),)
     return _HostEvidence(
         tld_weight(abuse), tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,
         abuse, short, chat, ip_host, trusted,
     )  # fmt: skip
 
 
-@lru_cache(maxsize=16384)
-def _path_evidence(path: str) -> tuple[float, tuple[str, ...], bool]:
+@per_key_cache(maxsize=16384)
+def _path_evidence(path: str) -> tuple[float, tuple[Reason, ...], bool]:
     """(weight, reasons, tracking-style path) from the path and query alone (cached: common paths
     such as the empty one recur across hosts)."""
     weight = 0.0
@@ -188,39 +198,35 @@ def _path_evidence(path: str) -> tuple[float, tuple[str, ...], bool]:
     tracking_param = bool(_TRACKING_PARAM.search(path))
     if long_number:
         weight += 1.2
-        reasons.append("numeric tracking path")
+        reasons.append(Reason("URL_NUMERIC_PATH"))
     if tracking_param:
         weight += 1.2
-        reasons.append("affiliate/referral parameter")
+        reasons.append(Reason("URL_AFFILIATE_PARAMETER"))
     if _CTA_PATH.search(path):
         weight += 0.8
-        reasons.append("call-to-action path (promo/signup/claim)")
+        reasons.append(Reason("URL_CALL_TO_ACTION_PATH"))
     return weight, tuple(reasons), long_number or tracking_param
 
 
-def rule_evidence(
-    host: str, domain: str, suffix: str, path: str, userinfo: bool, obfuscated: bool
-) -> tuple[float, tuple[str, ...], bool, _HostEvidence]:
-    """The rules' log-odds, reasons, tracking-path flag and host evidence for a link's parts: the host,
-    its public-suffix split, everything after the host, whether a ``name@`` came before the host, and
-    whether the link was written in a disguised form. ``assess`` wraps it in a ``Reputation``; the URL
-    checker, which has the parts parsed already, calls it directly."""
-    h = _host_evidence(host, domain, suffix)
-    path_weight, path_reasons, tracking = _path_evidence(path)
+def rule_evidence(url: ParsedUrl, obfuscated: bool = False) -> RuleEvidence:
+    """The rules' judgement of a parsed URL; ``obfuscated``: it was written in a disguised form (the
+    link finder knows; a URL the parser refanged counts too)."""
+    h = _host_evidence(url.host, url.domain, url.suffix)
+    path_weight, path_reasons, tracking = _path_evidence(url.path)
     weight = RULE_BASELINE + h.tld_weight + path_weight
-    reasons = [*h.tld_reasons, *path_reasons]
     weight += h.host_weight
-    reasons.extend(h.host_reasons)
-    if userinfo:
+    reasons = [*h.tld_reasons, *path_reasons, *h.host_reasons]
+    if url.userinfo:
         weight += 1.5
-        reasons.append("user-info trick before the host (name@host)")
+        reasons.append(Reason("URL_USERINFO"))
     weight += h.domain_weight
     reasons.extend(h.domain_reasons)
-    if obfuscated:
+    if obfuscated or "refanged" in url.notes:
         weight += 0.5
-        reasons.append("link written in a defanged/disguised form")
+        reasons.append(Reason("URL_DISGUISED"))
     if h.trusted:
         weight -= 3.0
-        registered = join_registered(host, domain, suffix)
-        reasons.append(f"{registered} is a government, education or well-known source")
-    return weight, tuple(reasons), tracking, h
+        reasons.append(Reason("URL_TRUSTED_SOURCE", {"domain": url.registered_domain}))
+    return RuleEvidence(
+        weight, tuple(reasons), h.abuse, tracking, h.shortener, h.chat_invite, h.ip_host, h.trusted
+    )

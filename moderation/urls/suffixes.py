@@ -16,6 +16,8 @@ from typing import Any
 
 import tldextract
 
+from .._caches import per_key_cache
+
 # host names the walk answers for: lower-case ASCII labels, none empty, none punycode (``xn--``)
 _PLAIN_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*", re.ASCII)
 
@@ -59,7 +61,7 @@ def _suffix_start(labels: list[str]) -> int:
     return start
 
 
-@lru_cache(maxsize=65536)
+@per_key_cache(maxsize=65536)
 def split_host(host: str) -> tuple[str, str, str]:
     """``(subdomain, domain, suffix)`` of a lower-case host name."""
     if "xn--" not in host and _PLAIN_HOST.fullmatch(host):

@@ -57,32 +57,32 @@ def _open_output(path: str | None, stack: ExitStack) -> IO[str]:
 def cmd_scan(args: argparse.Namespace) -> int:
     """Scan documents and print one JSON result per document."""
     from .._jsonl import dumps
-    from ..text.records import Rejected, read_jsonl, read_plain
-    from ..text.scanner import Document
+    from ..text.document import Document, Reject
+    from ..text.records import read_jsonl, read_plain
 
     with ExitStack() as stack:
         stream = _open_input(args.input, stack)
         out = _open_output(args.output, stack)
         scanner = _scanner(args)
         jsonl = args.jsonl or args.input.endswith(".jsonl")
-        items: Iterator[Document | Rejected]
+        items: Iterator[Document | Reject]
         if jsonl:
             items = read_jsonl(stream)
         else:
             items = iter([read_plain(stream.read(), "-" if args.input == "-" else args.input)])
         rejected = 0
-        batch: list[Document | Rejected] = []
+        batch: list[Document | Reject] = []
 
         def flush() -> None:
             docs = [b for b in batch if isinstance(b, Document)]
             results = iter(scanner.scan_many(docs, batch_size=max(len(docs), 1)))
             for b in batch:
-                record = b.to_dict() if isinstance(b, Rejected) else next(results).to_dict()
+                record = b.to_dict() if isinstance(b, Reject) else next(results).to_dict()
                 out.write(dumps(record) + "\n")
             batch.clear()
 
         for item in items:
-            if isinstance(item, Rejected):
+            if isinstance(item, Reject):
                 rejected += 1
                 print(f"moderation: rejected {item.to_dict()['error']}", file=sys.stderr)
             batch.append(item)
@@ -197,32 +197,33 @@ def cmd_clean(args: argparse.Namespace) -> int:
         model_dir=str(Path(args.model_dir).resolve()) if args.model_dir else None,
         batch_size=args.batch_size,
     )
-    common = {
-        "rejects": args.rejects,
-        "drops": args.drops,
-        "input_format": args.input_format,
-        "output_format": args.output_format,
-        "progress": False if args.no_progress else None,
-    }
+    formats = {"input_format": args.input_format, "output_format": args.output_format}
+    progress = False if args.no_progress else None
     try:
         if args.dask_scheduler:
             from ..clean.dask import clean_files_on_cluster
 
+            if args.rejects or args.drops:
+                raise UsageError("a cluster run writes its rejects and drops into the output directory")
             report = clean_files_on_cluster(
-                args.inputs, args.output, options, scheduler=args.dask_scheduler, **common
+                args.inputs, args.output, options, scheduler=args.dask_scheduler, progress=progress, **formats
             )
         else:
-            from ..clean.runner import clean_files
+            from ..clean.runner import RunOptions, clean_files
 
+            run = RunOptions(
+                chunk_size=args.chunk_size, checkpoint_every=args.checkpoint_every, progress=progress
+            )
             report = clean_files(
                 args.inputs,
                 args.output,
                 options,
                 workers=args.workers,
                 resume=args.resume,
-                chunk_size=args.chunk_size,
-                checkpoint_every=args.checkpoint_every,
-                **common,
+                rejects=args.rejects,
+                drops=args.drops,
+                run=run,
+                **formats,
             )
     except KeyboardInterrupt:
         print("moderation: interrupted; run the same command with --resume to continue", file=sys.stderr)

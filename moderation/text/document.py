@@ -54,14 +54,17 @@ class Document:
     lang: str | None = None
 
     def __post_init__(self) -> None:
+        problem = None
         if not isinstance(self.text, str):
-            raise InputError(f"text must be a string, not {type_name(self.text)}")
-        if self.id is not None and not is_valid_id(self.id):
-            raise InputError(f"id must be a string or an integer, not {type_name(self.id)}")
+            problem = _wrong("text", self.text, A_STRING)
+        elif self.id is not None and not is_valid_id(self.id):
+            problem = _wrong("id", self.id, AN_ID)
         for name in ("url", "lang"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise InputError(f"{name} must be a string, not {type_name(value)}")
+            if problem is None and value is not None and not isinstance(value, str):
+                problem = _wrong(name, value, A_STRING)
+        if problem is not None:
+            raise InputError(f"{WRONG_TYPE} ({problem})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,13 @@ def type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+A_STRING, AN_ID = "a string", "a string or an integer"
+
+
+def _wrong(name: str, value: Any, wanted: str) -> str:
+    return f"{name!r} is {type_name(value)}, not {wanted}"
+
+
 def read_record(
     obj: Any, position: int | None = None, fields: RecordFields = DEFAULT_FIELDS
 ) -> Document | Reject:
@@ -151,22 +161,22 @@ def read_record(
     rid = raw_id if is_valid_id(raw_id) else position
 
     def wrong(name: str, value: Any, wanted: str) -> Reject:
-        return Reject(WRONG_TYPE, f"{name!r} is {type_name(value)}, not {wanted}", position, rid, obj, name)
+        return Reject(WRONG_TYPE, _wrong(name, value, wanted), position, rid, obj, name)
 
     if fields.text not in obj:
         return Reject(MISSING_TEXT, repr(fields.text), position, rid, obj, fields.text)
     text = obj[fields.text]
     if not isinstance(text, str):
-        return wrong(fields.text, text, "a string")
+        return wrong(fields.text, text, A_STRING)
     if raw_id is not None and not is_valid_id(raw_id):
         assert fields.id is not None
-        return wrong(fields.id, raw_id, "a string or an integer")
+        return wrong(fields.id, raw_id, AN_ID)
     optional: list[str | None] = []
     for name in (fields.url, fields.lang):
         value = obj.get(name) if name else None
         if value is not None and not isinstance(value, str):
             assert name is not None
-            return wrong(name, value, "a string")
+            return wrong(name, value, A_STRING)
         optional.append(value)
     return Document(text, rid, optional[0], optional[1])
 

@@ -4,6 +4,7 @@ document, what is rejected (and for which field), and what id a document gets.""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -11,10 +12,14 @@ import sys
 
 import pytest
 
-from moderation import CleanOptions, InputError
+from moderation import CleanOptions, InputError, RunOptions, clean_files
 from moderation.clean.cleaner import Cleaner
+from moderation.clean.formats import RecordReader, detect
 from moderation.text.document import Document, as_document, read_record
 from moderation.text.records import read_jsonl
+
+from .test_clean import read_jsonl as read_jsonl_file
+from .test_clean import records
 
 POS = object()  # "the record's 1-based position": the line number, or the place in a batch
 
@@ -195,3 +200,26 @@ def test_http_api_batches_number_missing_ids(clients):
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "documents", 1, "id"]
     r = full.post("/v1/scan/batch", json={"docs": []})
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "documents"]
+
+
+def test_a_utf8_bom_starts_the_file_not_the_first_record(tmp_path):
+    """Editors on Windows write a byte order mark first: it is not part of the first record (JSONL), nor
+    of the first column's name (CSV)."""
+    rows = records(3)
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf" + b"".join(json.dumps(r).encode() + b"\n" for r in rows))
+    report = clean_files([str(src)], str(tmp_path / "out.jsonl"), run=RunOptions(progress=False))
+    assert report.stats.rejected == 0 and report.stats.written == 3
+    assert [r["id"] for r in read_jsonl_file(tmp_path / "out.jsonl")] == ["doc-0", "doc-1", "doc-2"]
+
+    with open(tmp_path / "bom.csv", "w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.DictWriter(f, fieldnames=["id", "text", "source", "n"])
+        writer.writeheader()
+        writer.writerows(rows)
+    assert (tmp_path / "bom.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")
+    (_, line, first), *_ = RecordReader([detect(str(tmp_path / "bom.csv"))])
+    assert line == 2 and isinstance(first, dict) and list(first) == ["id", "text", "source", "n"]
+    clean_files([str(tmp_path / "bom.csv")], str(tmp_path / "out.csv"), run=RunOptions(progress=False))
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
+        assert next(csv.reader(f)) == ["id", "text", "source", "n", "moderation"]
+

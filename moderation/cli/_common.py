@@ -1,4 +1,4 @@
-"""What the command modules share: the usage error, opening inputs and outputs, the scanner, settings."""
+"""What the command modules share: the exit codes, the usage error, opening inputs and outputs, the scanner."""
 
 from __future__ import annotations
 
@@ -19,10 +19,6 @@ def add_model_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
 
 
-def add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
-
-
 def scanner(args: argparse.Namespace) -> Any:
     """``Scanner.default`` over ``--model-dir`` (or the shipped models)."""
     from .._settings import Settings
@@ -30,18 +26,6 @@ def scanner(args: argparse.Namespace) -> Any:
 
     settings = Settings(model_dir=Path(args.model_dir)) if getattr(args, "model_dir", None) else Settings()
     return Scanner.default(settings)
-
-
-def url_settings(args: argparse.Namespace) -> Any:
-    """Settings with ``--model-dir`` and ``--data-dir`` when given."""
-    from .._settings import Settings
-
-    kwargs: dict[str, Any] = {}
-    if getattr(args, "model_dir", None):
-        kwargs["model_dir"] = Path(args.model_dir)
-    if getattr(args, "data_dir", None):
-        kwargs["data_dir"] = Path(args.data_dir)
-    return Settings(**kwargs)
 
 
 def open_input(path: str, stack: ExitStack) -> IO[bytes]:

@@ -395,4 +395,3 @@ def test_cli_streams_to_stdout_and_reports_usage_errors(tmp_path):
     proc = _cli(str(src), "-o", str(tmp_path / "o.jsonl"), "--threshold", "2")
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2 and b"--threshold" in err
-

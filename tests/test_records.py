@@ -222,4 +222,3 @@ def test_a_utf8_bom_starts_the_file_not_the_first_record(tmp_path):
     clean_files([str(tmp_path / "bom.csv")], str(tmp_path / "out.csv"), run=RunOptions(progress=False))
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
         assert next(csv.reader(f)) == ["id", "text", "source", "n", "moderation"]
-

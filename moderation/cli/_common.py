@@ -1,4 +1,4 @@
-"""What the command modules share: the exit codes, the usage error, opening inputs and outputs, the scanner."""
+"""What the command modules share: exit codes, the usage error, opening inputs and outputs, the scanner."""
 
 from __future__ import annotations
 

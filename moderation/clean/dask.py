@@ -110,6 +110,41 @@ def _number_pieces(client: Any, sources: Sequence[Source], pieces: list[Piece]) 
     return numbered
 
 
+def _target(sources: Sequence[Source], output: str, output_format: str | None) -> Source:
+    """The output directory, checked: its parts' format is ``output_format`` or the first input's."""
+    fmt = output_format or sources[0].format
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_writable(Path(output))
+    if Path(output).exists():
+        raise InputError(f"{output} exists; a cluster run writes a new directory, give another name")
+    return Source(output, fmt)
+
+
+def _run_pieces(
+    client: Any,
+    sources: Sequence[Source],
+    pieces: list[Piece],
+    options: CleanOptions,
+    target: Source,
+    tmp: Path,
+    progress: bool | None,
+) -> tuple[CleanStats, int]:
+    """One task per piece, writing into ``tmp``; their counts added up, and the cluster's worker count."""
+    _, distributed = _need_dask()
+    n = len(pieces)
+    futures = client.map(
+        _clean_piece, [sources] * n, pieces, range(n), [options] * n, [target] * n, [str(tmp)] * n, pure=False
+    )
+    workers = len(client.scheduler_info().get("workers", {}))
+    stats = CleanStats()
+    for done, (_, result) in enumerate(distributed.as_completed(futures, with_results=True), 1):
+        stats.merge(CleanStats.from_dict(result))
+        if progress:
+            print(f"moderation: {done}/{n} pieces, {stats.read:,} records", flush=True)
+    return stats, workers
+
+
 def clean_files_on_cluster(
     inputs: Sequence[str],
     output: str,
@@ -134,14 +169,8 @@ def clean_files_on_cluster(
     options = options or CleanOptions()
     started = time.monotonic()
     sources = expand_inputs(inputs, input_format)
-    fmt = output_format or sources[0].format
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    target = Source(output, fmt)
+    target = _target(sources, output, output_format)
     out = Path(output)
-    check_writable(out)
-    if out.exists():
-        raise InputError(f"{output} exists; a cluster run writes a new directory, give another name")
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     for sub in ("", "rejects", "dropped"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
@@ -150,23 +179,7 @@ def clean_files_on_cluster(
     client = scheduler if isinstance(scheduler, distributed.Client) else distributed.Client(scheduler)
     try:
         pieces = _number_pieces(client, sources, plan_pieces(sources, block_size))
-        n = len(pieces)
-        futures = client.map(
-            _clean_piece,
-            [sources] * n,
-            pieces,
-            range(n),
-            [options] * n,
-            [target] * n,
-            [str(tmp)] * n,
-            pure=False,
-        )
-        workers = len(client.scheduler_info().get("workers", {}))
-        stats = CleanStats()
-        for done, (_, result) in enumerate(distributed.as_completed(futures, with_results=True), 1):
-            stats.merge(CleanStats.from_dict(result))
-            if progress:
-                print(f"moderation: {done}/{n} pieces, {stats.read:,} records", flush=True)
+        stats, workers = _run_pieces(client, sources, pieces, options, target, tmp, progress)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

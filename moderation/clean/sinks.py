@@ -20,7 +20,11 @@ from typing import IO
 from .._errors import InputError
 from .cleaner import ChunkResult, CleanStats
 from .formats import Source, Writer, json_line
+from .formats.jsonl import FORMAT as JSONL
 from .formats.jsonl import JsonlWriter
+
+#: The rejects file and the drop log: plain JSONL (the path is each part's, given when it is opened).
+LOG = Source("", JSONL.name)
 
 
 class RunSinks:
@@ -33,8 +37,8 @@ class RunSinks:
 
     def __init__(self, output: Writer, drops: bool) -> None:
         self.output = output
-        self.rejects = JsonlWriter(Source("", "jsonl"))
-        self.drops = JsonlWriter(Source("", "jsonl")) if drops else None
+        self.rejects = JsonlWriter(LOG)
+        self.drops = JsonlWriter(LOG) if drops else None
         self._streams = ExitStack()
 
     # -- parts ---------------------------------------------------------------------------------------------

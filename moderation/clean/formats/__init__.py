@@ -84,7 +84,7 @@ def detect(path: str, forced: str | None = None) -> Source:
     by_suffix = {suffix: f.name for f in FORMATS.values() for suffix in f.suffixes}
     fmt = forced or by_suffix.get(stem.suffix)
     if path == "-":
-        fmt = forced or "jsonl"
+        fmt = forced or jsonl.FORMAT.name  # stdin: JSONL unless told
     if fmt is None:
         raise InputError(
             f"{path}: cannot tell the format from the name; use {_suffixes()} "

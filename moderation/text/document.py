@@ -21,7 +21,7 @@ scan``), a rejects-file row (``moderation clean``), a 422 problem (the HTTP API)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,17 +54,10 @@ class Document:
     lang: str | None = None
 
     def __post_init__(self) -> None:
-        problem = None
-        if not isinstance(self.text, str):
-            problem = _wrong("text", self.text, A_STRING)
-        elif self.id is not None and not is_valid_id(self.id):
-            problem = _wrong("id", self.id, AN_ID)
-        for name in ("url", "lang"):
-            value = getattr(self, name)
-            if problem is None and value is not None and not isinstance(value, str):
-                problem = _wrong(name, value, A_STRING)
+        values = (self.text, self.id, self.url, self.lang)
+        problem = first_wrong_type(ROLES, values)
         if problem is not None:
-            raise InputError(f"{WRONG_TYPE} ({problem})")
+            raise InputError(f"{WRONG_TYPE} ({problem[1]})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +137,26 @@ def type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-A_STRING, AN_ID = "a string", "a string or an integer"
+ROLES = ("text", "id", "url", "lang")
 
 
-def _wrong(name: str, value: Any, wanted: str) -> str:
-    return f"{name!r} is {type_name(value)}, not {wanted}"
+def _fits(role: str, value: Any) -> bool:
+    if role == "text":
+        return isinstance(value, str)
+    if role == "id":
+        return value is None or is_valid_id(value)
+    return value is None or isinstance(value, str)  # url, lang
+
+
+def first_wrong_type(names: Sequence[str | None], values: Sequence[Any]) -> tuple[int, str] | None:
+    """The type part of the rule, shared by ``read_record`` and ``Document``: the values of the roles
+    text, id, url and lang (in that order, under the field ``names``) -> the index and description of the
+    first one of the wrong type, or None."""
+    for i, (role, name, value) in enumerate(zip(ROLES, names, values, strict=True)):
+        if not _fits(role, value):
+            wanted = "a string or an integer" if role == "id" else "a string"
+            return i, f"{name!r} is {type_name(value)}, not {wanted}"
+    return None
 
 
 def read_record(
@@ -159,26 +167,14 @@ def read_record(
         return Reject(NOT_AN_OBJECT, f"got {type_name(obj)}", position, position, obj)
     raw_id = obj.get(fields.id) if fields.id else None
     rid = raw_id if is_valid_id(raw_id) else position
-
-    def wrong(name: str, value: Any, wanted: str) -> Reject:
-        return Reject(WRONG_TYPE, _wrong(name, value, wanted), position, rid, obj, name)
-
     if fields.text not in obj:
         return Reject(MISSING_TEXT, repr(fields.text), position, rid, obj, fields.text)
-    text = obj[fields.text]
-    if not isinstance(text, str):
-        return wrong(fields.text, text, A_STRING)
-    if raw_id is not None and not is_valid_id(raw_id):
-        assert fields.id is not None
-        return wrong(fields.id, raw_id, AN_ID)
-    optional: list[str | None] = []
-    for name in (fields.url, fields.lang):
-        value = obj.get(name) if name else None
-        if value is not None and not isinstance(value, str):
-            assert name is not None
-            return wrong(name, value, A_STRING)
-        optional.append(value)
-    return Document(text, rid, optional[0], optional[1])
+    names = (fields.text, fields.id, fields.url, fields.lang)
+    values = (obj[fields.text], raw_id, *(obj.get(n) if n else None for n in names[2:]))
+    problem = first_wrong_type(names, values)
+    if problem is not None:
+        return Reject(WRONG_TYPE, problem[1], position, rid, obj, names[problem[0]])
+    return Document(values[0], rid, values[2], values[3])
 
 
 def as_document(item: str | Mapping[str, Any] | Document, position: int | None = None) -> Document:

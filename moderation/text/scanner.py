@@ -22,7 +22,7 @@ import numpy as np
 from .._settings import Settings
 from ..urls.rules import Reputation
 from .cut import cut_spans
-from .document import Document, as_document, read_record
+from .document import Document, as_document
 from .evidence import assess, explain, link_features
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
@@ -181,15 +181,13 @@ class Scanner:
         return self.models.version
 
     def scan(self, text: str, url: str | None = None, lang: str | None = None, id: Any = None) -> ScanResult:
-        """Scan one document (checked by the record rule of ``document.py``; no id stays ``None``).
+        """Scan one document (no id stays ``None``).
 
         Raises:
-            InputError: ``text`` is not a string, or ``id``/``url``/``lang`` of the wrong type.
+            InputError: ``text`` is not a string, or ``id``/``url``/``lang`` of the wrong type (the record
+                rule of ``document.py``, checked by ``Document``).
         """
-        doc = read_record({"text": text, "id": id, "url": url, "lang": lang})
-        if not isinstance(doc, Document):
-            raise doc.to_error()
-        return self._scan_batch([doc])[0]
+        return self._scan_batch([Document(text, id, url, lang)])[0]
 
     def scan_many(
         self, items: Iterable[str | Mapping[str, Any] | Document], batch_size: int | None = None

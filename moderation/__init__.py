@@ -31,12 +31,14 @@ from ._errors import ConfigurationError, InputError, ModerationError, ResumeErro
 from ._jsonl import dumps as json_dumps
 from ._settings import Settings
 from .clean.cleaner import CleanOptions, CleanStats
-from .clean.runner import CleanReport, clean_files
+from .clean.report import CleanReport
+from .clean.runner import RunOptions, clean_files
 from .text.cut import cut_spans
+from .text.document import Document
 from .text.links import FoundLink, find_links
 from .text.normalize import NormalizedText, normalize
 from .text.results import Link, ScanResult, Segment, Span
-from .text.scanner import Document, Scanner
+from .text.scanner import Scanner
 from .text.segment import segment
 from .urls.checker import UrlChecker, UrlReport
 from .urls.lists import ListHit, ListStore
@@ -60,6 +62,7 @@ __all__ = [
     "NormalizedText",
     "ParsedUrl",
     "ResumeError",
+    "RunOptions",
     "SafeBrowsingProvider",
     "ScanResult",
     "Scanner",

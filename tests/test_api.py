@@ -63,7 +63,7 @@ def test_batch_json_and_ndjson(client, example_article):
     )
     body = r.json()
     assert [x["verdict"] for x in body["results"]] == ["spam", "clean"]
-    assert [x["id"] for x in body["results"]] == [0, "c"]
+    assert [x["id"] for x in body["results"]] == [1, "c"]  # no id: the 1-based position
     nd = "\n".join(json.dumps({"text": t}) for t in (example_article, clean)) + "\n"
     r = client.post(
         "/v1/scan/batch",

@@ -23,5 +23,5 @@ def test_the_json_shape_has_code_text_and_rounded_params():
 
 
 def test_an_unknown_code_is_refused_with_the_fix():
-    with pytest.raises(ValueError, match="add it to moderation._reasons.CODES"):
+    with pytest.raises(ValueError, match=r"add it to moderation\._reasons\.CODES"):
         Reason("NO_SUCH_CODE")

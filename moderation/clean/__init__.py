@@ -2,9 +2,11 @@
 
 ::
 
-    formats.py     which files, in which format; reading records as a stream
+    formats/       which files, in which format: one Reader + Writer per format, a registry
     cleaner.py     Cleaner: one chunk of records -> output / drops / rejects + counts (pure)
-    sinks.py       part files and the atomic join into the final files
-    runner.py      clean_files: streaming, worker processes, checkpoints, resume
+    sinks.py       RunSinks: the output, rejects and drop log, written in parts and joined atomically
+    pool.py        WorkerPool: chunks cleaned here or in N processes, results in input order
+    runner.py      clean_files: RunPlan, checkpoints, resume
+    report.py      CleanReport and the progress bar
     dask.py        the same Cleaner on a Dask cluster (public as ``moderation.dask``)
 """

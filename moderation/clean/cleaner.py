@@ -2,7 +2,8 @@
 
 This is the part every way of running the cleanup shares (one process, a process pool, a Dask cluster),
 so they give the same result record for record. It is a pure function of the records, the options and
-the models; where it runs is the runner's business (``_clean_run.py``, ``moderation.dask``).
+the models; where it runs is the runner's business (``runner.py``, ``dask.py``). What a record is (its text,
+id and URL fields) is the one rule of ``moderation.text.document``, on the fields the options name.
 
 Every record ends in exactly one of three places, and the counts say which:
 
@@ -10,12 +11,13 @@ Every record ends in exactly one of three places, and the counts say which:
   add the annotation field; ``drop``: records that are kept, unchanged);
 - **dropped** (``drop`` mode): to the drop log, with the reason;
 - **rejected**: to the rejects file with its source, line and error (not JSON, not an object, missing
-  text field, wrong type, invalid UTF-8, unreadable file, a scan failure).
+  text field, a text, id or URL field of the wrong type, invalid UTF-8, unreadable file, a scan failure,
+  a record the output's layout cannot hold).
 """
 
 from __future__ import annotations
 
-import json
+import copy
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,13 +25,16 @@ from typing import Any, Literal
 
 from .._errors import ConfigurationError
 from .._settings import Settings
+from ..text.document import Document, RecordFields, Reject, read_record
+from ..text.records import load_line
 from ..text.results import ScanResult
-from ..text.scanner import Document, Scanner
-from .formats import BadRow, RawRecord
-from .sinks import compress_block, json_line
+from ..text.scanner import Scanner
+from .formats import Payload, RawRecord, compress_block, json_line
 
 Mode = Literal["strip", "drop", "annotate"]
 MODES: tuple[str, ...] = ("strip", "drop", "annotate")
+NOT_SCANNED = "could not be scanned"
+DOES_NOT_FIT = "does not fit the output"
 
 
 @dataclass(frozen=True)
@@ -140,46 +145,76 @@ class CleanStats:
         return stats
 
 
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """An output record waiting for the writer: where it came from and what counting it will add."""
+
+    source: str
+    line: int
+    id: Any
+    removed: int | None  # characters cut out (``strip`` with spans), else None
+    status: int  # its index in ``ChunkResult.statuses``
+
+
 @dataclass
 class ChunkResult:
     """What cleaning a chunk yields, in input order within each list.
 
+    Where a record ends up is decided once and counted once. The cleaner decides drops and rejections,
+    and counts them with the scan counts in ``stats``; a record for the output is written only if the
+    output's layout can hold it, which the writer decides, so ``settle`` counts the written records (and
+    turns the misfits into rejects) after the write.
+
     Attributes:
         output: records for the output (encoded JSON lines when ``encode`` was asked for, else dicts).
-        positions: (source, line) of each output record, to name it if the output cannot hold it.
+        kept: one entry per output record (the whole block's records when ``compressed``).
+        dropped: drop-log lines (JSON).
+        rejects: the rejected records.
+        stats: the counts decided in the cleaner (everything but written, stripped and the characters
+            stripped); ``settle`` gives the chunk's whole counts.
         statuses: ``written`` | ``dropped`` | ``rejected`` for each input record, in input order.
         compressed: ``output`` is one compressed block of JSON lines (see ``Cleaner.clean``).
-        dropped: drop-log lines (JSON).
-        rejects: rejects-file lines (JSON).
-        stats: the chunk's counts.
     """
 
-    output: list[bytes | dict[str, Any]]
-    positions: list[tuple[str, int]]
-    dropped: list[bytes]
-    rejects: list[bytes]
-    stats: CleanStats
+    output: list[bytes | dict[str, Any]] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    dropped: list[bytes] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    stats: CleanStats = field(default_factory=CleanStats)
     statuses: list[str] = field(default_factory=list)
     compressed: bool = False
+    settled: bool = False
 
+    def reject(self, item: Reject) -> None:
+        self.rejects.append(item)
+        self.stats.rejected += 1
+        self.stats.rejected_by[item.kind] += 1
+        self.statuses.append("rejected")
 
-@dataclass(frozen=True, slots=True)
-class Reject:
-    """A record that goes to the rejects file: its kind (for counting) and its JSON line."""
-
-    kind: str
-    line: bytes
-
-
-def reject(source: str, line: int, kind: str, detail: str, raw: Any, record_id: Any = None) -> Reject:
-    """A rejection: where the record was, what is wrong, and the record itself (nothing is lost)."""
-    error = f"{kind} ({detail})" if detail else kind
-    row = {"source": source, "line": line, "id": record_id, "error": error, "kind": kind, "record": raw}
-    return Reject(kind, json_line(row))
-
-
-def _raw_text(payload: bytes) -> str:
-    return payload.decode("utf-8", "backslashreplace")
+    def settle(self, misfits: Sequence[tuple[int, str]] = ()) -> CleanStats:
+        """The chunk's counts once the writer has taken the output (``misfits``: what ``Writer.write``
+        could not hold, by index into ``output``): the misfits become rejects, the rest count as written.
+        Call it once, after the write."""
+        assert not self.settled, "a chunk is settled once"
+        self.settled = True
+        stats = copy.deepcopy(self.stats)
+        why = dict(misfits)
+        for i, kept in enumerate(self.kept):
+            if i in why:
+                record = self.output[i]
+                assert isinstance(record, dict)  # JSON lines always fit
+                self.rejects.append(
+                    Reject(DOES_NOT_FIT, why[i], kept.line, kept.id, record, source=kept.source)
+                )
+                self.statuses[kept.status] = "rejected"
+                stats.rejected += 1
+                stats.rejected_by[DOES_NOT_FIT] += 1
+                continue
+            stats.written += 1
+            if kept.removed is not None:
+                stats.stripped += 1
+                stats.chars_removed += kept.removed
+        return stats
 
 
 @dataclass
@@ -195,6 +230,9 @@ class Cleaner:
 
     def __init__(self, options: CleanOptions, scanner: Scanner | None = None) -> None:
         self.options = options
+        # the one record rule (moderation.text.document), on the fields the options name; the cleanup
+        # has no language field to read
+        self.fields = RecordFields(options.text_field, options.id_field, options.url_field, lang=None)
         if scanner is None:
             from pathlib import Path
 
@@ -205,37 +243,17 @@ class Cleaner:
             scanner = Scanner.default(settings)
         self.scanner = scanner
 
-    def _parse(self, source: str, line: int, payload: bytes | dict[str, Any] | BadRow) -> _Parsed | Reject:
+    def _parse(self, source: str, line: int, payload: Payload) -> _Parsed | Reject:
         """A record and its document, or a rejection."""
-        opts = self.options
-        if isinstance(payload, BadRow):
-            return reject(source, line, payload.kind, payload.detail, payload.raw)
+        if isinstance(payload, Reject):
+            return payload.from_source(source)
         if isinstance(payload, bytes):
-            try:
-                text = payload.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return reject(source, line, "invalid UTF-8", f"at byte {exc.start}", _raw_text(payload))
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                return reject(source, line, "not valid JSON", f"{exc.msg} at column {exc.colno}", text)
-            except (ValueError, RecursionError) as exc:
-                return reject(source, line, "not valid JSON", str(exc), text)
-            if not isinstance(record, dict):
-                return reject(source, line, "not a JSON object", f"got {type(record).__name__}", text)
+            record, doc = load_line(payload, line, self.fields)
         else:
-            record = payload
-        rid = record.get(opts.id_field)
-        if opts.text_field not in record:
-            return reject(source, line, "missing text field", repr(opts.text_field), record, rid)
-        text = record[opts.text_field]
-        if not isinstance(text, str):
-            what = "null" if text is None else type(text).__name__
-            return reject(
-                source, line, "wrong type", f"{opts.text_field!r} is {what}, not a string", record, rid
-            )
-        url = record.get(opts.url_field)
-        return _Parsed(source, line, record, Document(text, rid, url if isinstance(url, str) else None))
+            record, doc = payload, read_record(payload, line, self.fields)
+        if isinstance(doc, Reject):
+            return doc.from_source(source)
+        return _Parsed(source, line, record, doc)
 
     def clean(
         self,
@@ -246,35 +264,20 @@ class Cleaner:
     ) -> ChunkResult:
         """Clean a chunk. ``encode``: output records as JSON lines (cheaper to send between processes);
         with ``compression`` too, as one gzip member / zstd frame, so compressing runs in the workers."""
-        stats = CleanStats(read=len(chunk))
+        result = ChunkResult(stats=CleanStats(read=len(chunk)))
         items = [self._parse(source_names[s], line, payload) for s, line, payload in chunk]
         scanned = iter(self._scan([p for p in items if isinstance(p, _Parsed)]))
-        out: list[bytes | dict[str, Any]] = []
-        positions: list[tuple[str, int]] = []
-        dropped: list[bytes] = []
-        rejects: list[bytes] = []
-        statuses: list[str] = []
         for item in items:
             res = next(scanned) if isinstance(item, _Parsed) else item
             if isinstance(res, Reject):
-                rejects.append(res.line)
-                stats.rejected += 1
-                stats.rejected_by[res.kind] += 1
-                statuses.append("rejected")
+                result.reject(res)
                 continue
             assert isinstance(item, _Parsed)
-            kept = self._apply(item, res, stats)
-            if isinstance(kept, bytes):
-                dropped.append(kept)
-                statuses.append("dropped")
-            else:
-                out.append(json_line(kept) if encode else kept)
-                positions.append((item.source, item.line))
-                statuses.append("written")
-        if encode and compression and out:
-            block = compress_block(b"".join(x for x in out if isinstance(x, bytes)), compression)
-            return ChunkResult([block], [], dropped, rejects, stats, statuses, compressed=True)
-        return ChunkResult(out, positions, dropped, rejects, stats, statuses)
+            self._apply(item, res, result, encode)
+        if encode and compression and result.output:
+            block = compress_block(b"".join(x for x in result.output if isinstance(x, bytes)), compression)
+            result.output, result.compressed = [block], True
+        return result
 
     def _scan(self, parsed: list[_Parsed]) -> list[ScanResult | Reject]:
         """Scan in batches; if a batch fails, scan its records one by one and reject only the failures."""
@@ -291,7 +294,7 @@ class Cleaner:
                     except Exception as exc:
                         detail = f"{type(exc).__name__}: {exc}"
                         results.append(
-                            reject(p.source, p.line, "could not be scanned", detail, p.record, p.doc.id)
+                            Reject(NOT_SCANNED, detail, p.line, p.doc.id, p.record, source=p.source)
                         )
         return results
 
@@ -314,9 +317,9 @@ class Cleaner:
             "model_version": res.model_version,
         }
 
-    def _apply(self, p: _Parsed, res: ScanResult, stats: CleanStats) -> dict[str, Any] | bytes:
-        """Count the result; return the record to write, or the drop-log line when it is dropped."""
-        opts, text, record = self.options, p.doc.text, p.record
+    def _apply(self, p: _Parsed, res: ScanResult, result: ChunkResult, encode: bool) -> None:
+        """Count the scan; send the record to the drop log, or to the output (counted when written)."""
+        opts, text, record, stats = self.options, p.doc.text, p.record, result.stats
         field_name = opts.annotation_field
         stats.chars_in += len(text)
         if res.spans:
@@ -327,10 +330,7 @@ class Cleaner:
                 stats.spam_domains.update(
                     lk.domain for lk in res.links if span.start <= lk.start and lk.end <= span.end
                 )
-        if opts.mode == "drop":
-            if not res.spans:
-                stats.written += 1
-                return record
+        if opts.mode == "drop" and res.spans:
             top = max(res.spans, key=lambda s: s.score)
             why = top.reasons[0].code if top.reasons else "spam"
             stats.dropped += 1
@@ -340,17 +340,25 @@ class Cleaner:
                 **self._annotation(res, "dropped", len(text)),
                 "reason": why,
             }
-            return json_line({"source": p.source, "line": p.line, "record": {**record, field_name: note}})
-        stats.written += 1
-        if opts.mode == "annotate":
-            return {**record, field_name: self._annotation(res, "annotated", 0)}
-        if not res.spans:
-            return {**record, field_name: self._annotation(res, "kept", 0)}
-        removed = len(text) - len(res.cleaned_text)
-        stats.stripped += 1
-        stats.chars_removed += removed
-        return {
-            **record,
-            opts.text_field: res.cleaned_text,
-            field_name: self._annotation(res, "stripped", removed),
-        }
+            result.dropped.append(
+                json_line({"source": p.source, "line": p.line, "record": {**record, field_name: note}})
+            )
+            result.statuses.append("dropped")
+            return
+        removed: int | None = None
+        if opts.mode == "drop":
+            out = record
+        elif opts.mode == "annotate":
+            out = {**record, field_name: self._annotation(res, "annotated", 0)}
+        elif not res.spans:
+            out = {**record, field_name: self._annotation(res, "kept", 0)}
+        else:
+            removed = len(text) - len(res.cleaned_text)
+            out = {
+                **record,
+                opts.text_field: res.cleaned_text,
+                field_name: self._annotation(res, "stripped", removed),
+            }
+        result.kept.append(Kept(p.source, p.line, p.doc.id, removed, len(result.statuses)))
+        result.output.append(json_line(out) if encode else out)
+        result.statuses.append("written")

@@ -35,16 +35,16 @@ from typing import Any
 
 from .._errors import InputError
 from .cleaner import Cleaner, CleanOptions, CleanStats
-from .formats import Piece, Source, count_lines, detect, expand_inputs, plan_pieces, read_piece
-from .runner import CleanReport, write_result
-from .sinks import LogSink, PartSink, check_writable
+from .formats import FORMATS, Piece, Source, expand_inputs, json_line, plan_pieces, read_piece, writer
+from .formats.jsonl import count_lines
+from .pool import chunks
+from .report import CleanReport
+from .sinks import Part, RunSinks, check_writable
 
 __all__ = ["STATUS_FIELD", "clean_bag", "clean_dataframe", "clean_files_on_cluster"]
 
 #: The column ``clean_dataframe`` adds: ``written``, ``dropped`` or ``rejected``.
 STATUS_FIELD = "moderation_status"
-
-_EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "csv": "csv"}
 
 
 def _need_dask() -> Any:
@@ -54,6 +54,16 @@ def _need_dask() -> Any:
     except ImportError:
         raise InputError("running on a Dask cluster needs dask: pip install 'moderation[dask]'") from None
     return dask, distributed
+
+
+def _part(out_dir: Path, number: int, target: Source) -> Part:
+    name = f"part-{number:05d}"
+    extension = FORMATS[target.format].suffixes[0]
+    return Part(
+        out_dir / f"{name}{extension}",
+        out_dir / "rejects" / f"{name}.jsonl",
+        out_dir / "dropped" / f"{name}.jsonl",
+    )
 
 
 def _clean_piece(
@@ -67,30 +77,72 @@ def _clean_piece(
     """One cluster task: clean a piece into its own part files; returns its counts."""
     cleaner = Cleaner(options)
     names = [s.name for s in sources]
-    base = Path(out_dir)
-    sink = PartSink(target, options.annotation_field)
-    rejects, drops = LogSink(), LogSink()
-    sink.open_part(base / f"part-{number:05d}.{_EXTENSIONS[target.format]}")
-    rejects.open_part(base / "rejects" / f"part-{number:05d}.jsonl")
-    drops.open_part(base / "dropped" / f"part-{number:05d}.jsonl")
+    sinks = RunSinks(writer(target, options.annotation_field), options.mode == "drop")
+    encode, compression = sinks.output.encoded, sinks.output.compression
     stats = CleanStats()
-    records = read_piece(sources, piece)
+    sinks.open_part(_part(Path(out_dir), number, target))
     try:
-        while True:
-            chunk = [r for _, r in zip(range(options.batch_size * 4), records, strict=False)]
-            if not chunk:
-                break
-            jsonl = target.format == "jsonl"
-            result = cleaner.clean(
-                names, chunk, encode=jsonl, compression=target.compression if jsonl else None
-            )
-            write_result(result, sink, rejects, drops)
-            stats.merge(result.stats)
+        for chunk in chunks(read_piece(sources, piece), options.batch_size * 4):
+            stats.merge(sinks.write(cleaner.clean(names, chunk, encode, compression)))
     finally:
-        sink.close_part()
-        rejects.close_part()
-        drops.close_part()
+        sinks.close_part()
     return stats.to_dict()
+
+
+def _number_pieces(client: Any, sources: Sequence[Source], pieces: list[Piece]) -> list[Piece]:
+    """Byte pieces with the line number they start after: a first round of tasks counts their lines."""
+    counted = [i for i, p in enumerate(pieces) if p.kind == "bytes"]
+    line_counts = client.gather(
+        client.map(
+            count_lines,
+            [sources[pieces[i].source] for i in counted],
+            [pieces[i] for i in counted],
+            pure=False,
+        )
+    )
+    numbered = list(pieces)
+    first = 0
+    for i, n in zip(counted, line_counts, strict=True):
+        if pieces[i].start == 0:
+            first = 0
+        numbered[i] = Piece(pieces[i].source, "bytes", pieces[i].start, pieces[i].end, first)
+        first += n
+    return numbered
+
+
+def _target(sources: Sequence[Source], output: str, output_format: str | None) -> Source:
+    """The output directory, checked: its parts' format is ``output_format`` or the first input's."""
+    fmt = output_format or sources[0].format
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_writable(Path(output))
+    if Path(output).exists():
+        raise InputError(f"{output} exists; a cluster run writes a new directory, give another name")
+    return Source(output, fmt)
+
+
+def _run_pieces(
+    client: Any,
+    sources: Sequence[Source],
+    pieces: list[Piece],
+    options: CleanOptions,
+    target: Source,
+    tmp: Path,
+    progress: bool | None,
+) -> tuple[CleanStats, int]:
+    """One task per piece, writing into ``tmp``; their counts added up, and the cluster's worker count."""
+    _, distributed = _need_dask()
+    n = len(pieces)
+    futures = client.map(
+        _clean_piece, [sources] * n, pieces, range(n), [options] * n, [target] * n, [str(tmp)] * n, pure=False
+    )
+    workers = len(client.scheduler_info().get("workers", {}))
+    stats = CleanStats()
+    for done, (_, result) in enumerate(distributed.as_completed(futures, with_results=True), 1):
+        stats.merge(CleanStats.from_dict(result))
+        if progress:
+            print(f"moderation: {done}/{n} pieces, {stats.read:,} records", flush=True)
+    return stats, workers
 
 
 def clean_files_on_cluster(
@@ -99,8 +151,6 @@ def clean_files_on_cluster(
     options: CleanOptions | None = None,
     *,
     scheduler: Any,
-    rejects: str | None = None,
-    drops: str | None = None,
     input_format: str | None = None,
     output_format: str | None = None,
     block_size: int = 64 << 20,
@@ -111,21 +161,16 @@ def clean_files_on_cluster(
     Args:
         scheduler: a ``distributed.Client``, or a scheduler address (``tcp://host:8786``).
         output: the output directory; its part files take the format of ``output_format`` or of the
-            inputs' first file.
-        rejects, drops: not used on a cluster (they are ``OUTPUT/rejects`` and ``OUTPUT/dropped``);
-            accepted so the CLI can pass its options through.
+            inputs' first file; the rejects and drop log are its ``rejects/`` and ``dropped/``.
         block_size: bytes per piece of a plain JSONL file.
+        progress: print a line as each piece is done.
     """
     _, distributed = _need_dask()
     options = options or CleanOptions()
     started = time.monotonic()
     sources = expand_inputs(inputs, input_format)
-    fmt = output_format or sources[0].format
-    target = Source(output, detect(f"x.{_EXTENSIONS[fmt]}").format)
+    target = _target(sources, output, output_format)
     out = Path(output)
-    check_writable(out)
-    if out.exists():
-        raise InputError(f"{output} exists; a cluster run writes a new directory, give another name")
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     for sub in ("", "rejects", "dropped"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
@@ -133,38 +178,8 @@ def clean_files_on_cluster(
 
     client = scheduler if isinstance(scheduler, distributed.Client) else distributed.Client(scheduler)
     try:
-        pieces = plan_pieces(sources, block_size)
-        counted = [i for i, p in enumerate(pieces) if p.kind == "bytes"]
-        line_counts = client.gather(
-            client.map(
-                count_lines,
-                [sources[pieces[i].source] for i in counted],
-                [pieces[i] for i in counted],
-                pure=False,
-            )
-        )
-        first = 0
-        for i, n in zip(counted, line_counts, strict=True):
-            if pieces[i].start == 0:
-                first = 0
-            pieces[i] = Piece(pieces[i].source, "bytes", pieces[i].start, pieces[i].end, first)
-            first += n
-        futures = client.map(
-            _clean_piece,
-            [sources] * len(pieces),
-            pieces,
-            range(len(pieces)),
-            [options] * len(pieces),
-            [target] * len(pieces),
-            [str(tmp)] * len(pieces),
-            pure=False,
-        )
-        workers = len(client.scheduler_info().get("workers", {}))
-        stats = CleanStats()
-        for done, (_, result) in enumerate(distributed.as_completed(futures, with_results=True), 1):
-            stats.merge(CleanStats.from_dict(result))
-            if progress:
-                print(f"moderation: {done}/{len(pieces)} pieces, {stats.read:,} records", flush=True)
+        pieces = _number_pieces(client, sources, plan_pieces(sources, block_size))
+        stats, workers = _run_pieces(client, sources, pieces, options, target, tmp, progress)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -174,16 +189,10 @@ def clean_files_on_cluster(
     if options.mode != "drop":
         shutil.rmtree(tmp / "dropped")
     os.replace(tmp, out)
+    drops = str(out / "dropped") if options.mode == "drop" else None
+    seconds = time.monotonic() - started
     return CleanReport(
-        stats,
-        [s.name for s in sources],
-        str(out),
-        str(out / "rejects"),
-        str(out / "dropped") if options.mode == "drop" else None,
-        workers,
-        time.monotonic() - started,
-        0,
-        model,
+        stats, [s.name for s in sources], str(out), str(out / "rejects"), drops, workers, seconds, 0, model
     )
 
 
@@ -197,10 +206,11 @@ def _outcomes(records: list[Any], options: CleanOptions, name: str) -> list[dict
         for i, r in enumerate(records)
     ]
     result = Cleaner(options).clean([name], chunk, encode=False)
+    result.settle()  # nothing to write: every record for the output counts as written
     lists = {
         "written": iter({"record": r} for r in result.output),
         "dropped": iter(json.loads(d) for d in result.dropped),
-        "rejected": iter(json.loads(r) for r in result.rejects),
+        "rejected": iter(json.loads(json_line(r.to_row())) for r in result.rejects),
     }
     return [{"status": status, **next(lists[status])} for status in result.statuses]
 

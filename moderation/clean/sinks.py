@@ -1,245 +1,106 @@
-"""Writing cleaned records: part files during a run, one output file at the end.
+"""Where a run's records go: the output, the rejects file and the drop log, opened and closed together.
 
-A run writes its output in *parts* (one per checkpoint) inside a work directory beside the output, and
-joins them into the output file only when every record is done (temp file + rename, so the output is
-either absent or complete). Resuming an interrupted run throws away the unfinished part and goes on.
-
-- JSONL and CSV parts are byte streams that can simply be concatenated; compressed parts are independent
-  gzip members / zstd frames, which the formats allow to be concatenated too.
-- Parquet parts are small Parquet files; joining copies their row groups into one file.
-
-The first records fix the layout (the CSV header, the Parquet schema). A later record that does not fit
-is returned by ``write`` with the reason, and the caller rejects it: nothing is dropped silently.
+A run writes in *parts* (one per checkpoint; one per task on a cluster) inside a work directory, and
+joins them into the final files only when every record is done (temp file + rename, so a final file is
+either absent or complete); resuming throws away the unfinished part and goes on. ``-o -`` streams to
+stdout instead (the logs to their files, or stderr). Either way a chunk's records go through
+``RunSinks.write``, which also settles its counts: a record the output cannot hold (a CSV header, a
+Parquet schema fixed by the first records) is rejected there and counted once, as a reject.
 """
 
 from __future__ import annotations
 
-import base64
-import csv
-import gzip
-import io
-import json
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from .._atomic import append_files, atomic_path
 from .._errors import InputError
-from .._jsonl import dumps
-from .formats import Source
+from .cleaner import ChunkResult, CleanStats
+from .formats import Source, Writer, json_line
+from .formats.jsonl import FORMAT as JSONL
+from .formats.jsonl import JsonlWriter
+
+#: The rejects file and the drop log: plain JSONL (the path is each part's, given when it is opened).
+LOG = Source("", JSONL.name)
 
 
-def json_line(obj: Any) -> bytes:
-    """One JSON line as UTF-8 bytes; values JSON cannot hold (dates, decimals from Parquet) become strings."""
-    return dumps(obj, default=str).encode("utf-8") + b"\n"
+class RunSinks:
+    """The output writer with the rejects and drop-log writers (plain JSONL), as one object.
 
-
-def compress_block(data: bytes, compression: str | None) -> bytes:
-    """One self-contained gzip member or zstd frame (deterministic). Concatenated blocks are a valid
-    file, so workers can compress their own chunks and the writer only appends bytes."""
-    if compression == "gzip":
-        return gzip.compress(data, compresslevel=6, mtime=0)
-    if compression == "zstd":
-        import zstandard
-
-        return bytes(zstandard.ZstdCompressor(level=3).compress(data))
-    return data
-
-
-def _compressed_writer(raw: IO[bytes], compression: str | None) -> Any:
-    if compression == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6)  # 9 costs 2x for ~2% size
-    if compression == "zstd":
-        import zstandard
-
-        return zstandard.ZstdCompressor(level=3).stream_writer(raw, closefd=False)
-    return raw
-
-
-class PartSink:
-    """Writes one kind of output (cleaned records) in parts, then joins them.
-
-    ``layout`` is the JSON-able state that fixes the file layout (CSV header, Parquet schema); it is saved
-    in the checkpoint so a resumed run writes the same layout.
+    Args:
+        output: the output's writer.
+        drops: whether there is a drop log (``drop`` mode).
     """
 
-    def __init__(self, target: Source, annotation_field: str, layout: dict[str, Any] | None = None) -> None:
-        self.target = target
-        self.annotation_field = annotation_field
-        self.layout: dict[str, Any] = dict(layout or {})
-        self._raw: IO[bytes] | None = None
-        self._out: IO[bytes] | None = None
-        self._parquet: Any = None
-        self._path: Path | None = None
+    def __init__(self, output: Writer, drops: bool) -> None:
+        self.output = output
+        self.rejects = JsonlWriter(LOG)
+        self.drops = JsonlWriter(LOG) if drops else None
+        self._streams = ExitStack()
 
-    # -- parts -----------------------------------------------------------------------------------------
+    # -- parts ---------------------------------------------------------------------------------------------
 
-    def open_part(self, path: Path) -> None:
-        self._path = path
-        if self.target.format == "jsonl":  # JSONL arrives as (compressed) blocks: plain appends
-            self._raw = self._out = open(path, "wb")  # noqa: SIM115 - closed in close_part
-        elif self.target.format == "csv":
-            self._raw = open(path, "wb")  # noqa: SIM115 - closed in close_part
-            self._out = _compressed_writer(self._raw, self.target.compression)
-
-    def write(
-        self, records: Sequence[bytes | dict[str, Any]], compressed: bool = False
-    ) -> list[tuple[int, str]]:
-        """Write records (dicts, JSON lines, or for JSONL blocks already compressed for this target);
-        returns the indices of those that do not fit, with why."""
-        if not records:
-            return []
-        if self.target.format == "jsonl":
-            assert self._out is not None
-            if compressed:
-                self._out.write(b"".join(r for r in records if isinstance(r, bytes)))
-            else:
-                data = b"".join(r if isinstance(r, bytes) else json_line(r) for r in records)
-                self._out.write(compress_block(data, self.target.compression))
-            return []
-        dicts = [r if isinstance(r, dict) else json.loads(r) for r in records]
-        if self.target.format == "csv":
-            return self._write_csv(dicts)
-        return self._write_parquet(dicts)
+    def open_part(self, part: Part) -> None:
+        """Open one part of each file."""
+        self.output.open_part(part.output)
+        self.rejects.open_part(part.rejects)
+        if self.drops is not None:
+            assert part.drops is not None
+            self.drops.open_part(part.drops)
 
     def close_part(self) -> None:
-        if self._out is not None:
-            self._out.close()
-            if self._raw is not None and self._raw is not self._out:
-                self._raw.close()
-            self._out = self._raw = None
-        if self._parquet is not None:
-            self._parquet.close()
-            self._parquet = None
-        elif self.target.format == "parquet" and self._path is not None and not self._path.exists():
-            self._path.touch()  # an empty part: nothing was written to it
-        self._path = None
+        for writer in (self.output, self.rejects, self.drops):
+            if writer is not None:
+                writer.close_part()
 
-    # -- CSV -------------------------------------------------------------------------------------------
+    def join(self, parts: Sequence[Part], final: Part) -> None:
+        """Join the parts, in order, into the final files (each atomically)."""
+        self.output.join([p.output for p in parts], final.output)
+        self.rejects.join([p.rejects for p in parts], final.rejects)
+        if self.drops is not None and final.drops is not None:
+            self.drops.join([p.drops for p in parts if p.drops is not None], final.drops)
 
-    def _flat(self, record: dict[str, Any]) -> dict[str, Any]:
-        """CSV and Parquet hold the annotation as a JSON string (a flat, stable column)."""
-        value = record.get(self.annotation_field)
-        if isinstance(value, dict):
-            record = {**record, self.annotation_field: json.dumps(value, ensure_ascii=False)}
-        return record
+    # -- streams (``-o -``) --------------------------------------------------------------------------------
 
-    def _write_csv(self, records: list[dict[str, Any]]) -> list[tuple[int, str]]:
-        assert self._out is not None
-        fields = self.layout.setdefault("fields", list(self._flat(records[0])))
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        misfits = []
-        for i, record in enumerate(records):
-            extra = [k for k in record if k not in fields]
-            if extra:
-                misfits.append((i, f"fields {extra} are not in the CSV output's header {fields}"))
+    def attach(self, output: IO[bytes], rejects: str | None, drops: str | None, log: IO[bytes]) -> None:
+        """Write the output to a stream, and each log to its file, or to ``log`` (stderr) when unnamed."""
+        assert isinstance(self.output, JsonlWriter)
+        self.output.attach(output)
+        for writer, path in ((self.rejects, rejects), (self.drops, drops)):
+            if writer is None:
                 continue
-            writer.writerow(self._flat(record))
-        self._out.write(buf.getvalue().encode("utf-8", "surrogatepass"))
-        return misfits
-
-    # -- Parquet ---------------------------------------------------------------------------------------
-
-    def _schema(self, records: list[dict[str, Any]]) -> Any:
-        import pyarrow as pa
-
-        if "schema" in self.layout:
-            return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(self.layout["schema"])))
-        schema = pa.Table.from_pylist([self._flat(r) for r in records]).schema
-        self.layout["schema"] = base64.b64encode(schema.serialize().to_pybytes()).decode("ascii")
-        return schema
-
-    def _write_parquet(self, records: list[dict[str, Any]]) -> list[tuple[int, str]]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        schema = self._schema(records)
-        misfits: list[tuple[int, str]] = []
-        names = set(schema.names)
-        fitting = []
-        for i, record in enumerate(records):  # from_pylist would silently ignore fields the schema lacks
-            extra = [k for k in record if k not in names]
-            if extra:
-                misfits.append((i, f"fields {extra} are not in the Parquet output's schema"))
+            if path is None:
+                writer.attach(log)
             else:
-                fitting.append((i, self._flat(record)))
-        try:
-            table = pa.Table.from_pylist([row for _, row in fitting], schema=schema)
-        except (pa.ArrowException, TypeError, ValueError):
-            keep = []
-            for i, row in fitting:
-                try:
-                    pa.Table.from_pylist([row], schema=schema)
-                    keep.append(row)
-                except (pa.ArrowException, TypeError, ValueError) as exc:
-                    misfits.append((i, f"does not fit the Parquet output's schema: {exc}"))
-            table = pa.Table.from_pylist(keep, schema=schema)
-            misfits.sort()
-        if self._parquet is None:
-            self._parquet = pq.ParquetWriter(str(self._path), schema, compression="zstd")
-        self._parquet.write_table(table)
-        return misfits
+                check_writable(Path(path))
+                writer.attach(self._streams.enter_context(open(path, "wb")))  # noqa: SIM115 - closed in close
 
-    # -- joining ---------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the files ``attach`` opened."""
+        self._streams.close()
 
-    def join(self, parts: Sequence[Path], final: Path) -> None:
-        """Join the parts into ``final`` atomically (write a temp file beside it, then rename)."""
-        with atomic_path(final) as tmp:
-            if self.target.format == "parquet":
-                self._join_parquet(parts, tmp)
-                return
-            with open(tmp, "wb") as out:
-                if self.target.format == "csv" and self.layout.get("fields"):
-                    header = io.StringIO()
-                    csv.writer(header, lineterminator="\n").writerow(self.layout["fields"])
-                    writer = _compressed_writer(out, self.target.compression)
-                    writer.write(header.getvalue().encode("utf-8"))
-                    if writer is not out:
-                        writer.close()  # ends the gzip member / zstd frame, leaves ``out`` open
-                append_files(parts, out)
+    # -- records -------------------------------------------------------------------------------------------
 
-    def _join_parquet(self, parts: Sequence[Path], tmp: Path) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if "schema" not in self.layout:  # no record was ever written: an empty file with no columns
-            pq.write_table(pa.table({}), str(tmp))
-            return
-        schema = self._schema([])
-        with pq.ParquetWriter(str(tmp), schema, compression="zstd") as writer:
-            for part in parts:
-                if part.stat().st_size == 0:
-                    continue
-                with pq.ParquetFile(part) as pf:
-                    for i in range(pf.num_row_groups):
-                        writer.write_table(pf.read_row_group(i))
+    def write(self, result: ChunkResult) -> CleanStats:
+        """Write one chunk's records and return its settled counts (misfits of the output are rejected)."""
+        misfits = self.output.write(result.output, compressed=result.compressed)
+        stats = result.settle(misfits)
+        self.rejects.write([json_line(r.to_row()) for r in result.rejects])
+        if self.drops is not None:
+            self.drops.write(result.dropped)
+        return stats
 
 
-class LogSink:
-    """The drop log and the rejects file: plain JSONL, written in parts and joined like the output."""
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The three files of one part, or the three final files (no drop log outside ``drop`` mode)."""
 
-    def __init__(self) -> None:
-        self._out: IO[bytes] | None = None
-
-    def open_part(self, path: Path) -> None:
-        self._out = open(path, "wb")  # noqa: SIM115 - closed in close_part
-
-    def write(self, lines: Sequence[bytes]) -> None:
-        if lines:
-            assert self._out is not None
-            self._out.write(b"".join(lines))
-
-    def close_part(self) -> None:
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-
-    @staticmethod
-    def join(parts: Sequence[Path], final: Path) -> None:
-        with atomic_path(final) as tmp, open(tmp, "wb") as out:
-            append_files(parts, out)
+    output: Path
+    rejects: Path
+    drops: Path | None = None
 
 
 def check_writable(path: Path) -> None:

@@ -9,6 +9,7 @@
     scanner.py     Scanner: the pipeline, batched over documents -> ScanResult
     results.py     the result types every door returns (Segment, Link, Span, ScanResult)
     cut.py         cut spans out of a text, mending the whitespace
-    records.py     documents from JSONL and plain-text inputs
+    document.py    Document and the one record rule (ids, fields, Reject) of every door
+    records.py     documents from JSONL and plain-text inputs (the one JSONL line reader)
     metrics.py     the benchmark metrics (moderation eval)
 """

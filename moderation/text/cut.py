@@ -37,11 +37,6 @@ def _groups(text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int,
     return groups
 
 
-def merge_touching(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join sorted spans that are separated only by whitespace."""
-    return [(g[0][0], max(e for _, e in g)) for g in _groups(text, spans)]
-
-
 def _joint(runs: list[str]) -> str:
     """The run with the most line breaks; on a tie the earliest non-empty one."""
     best = ""

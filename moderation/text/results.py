@@ -1,8 +1,9 @@
 """Result types shared by every door (library, CLI, HTTP, Dask).
 
-Every offset is a Python string index (code point) into the *original* text, end exclusive, so
-``text[span.start:span.end] == span.text`` always holds. Detection may look at a normalized view of the
-text, but results are always mapped back.
+Every offset in a *result* (``Span``, ``Link``) is a Python string index (code point) into the *original*
+text, end exclusive, so ``text[span.start:span.end] == span.text`` always holds. Detection looks at a
+normalized view of the text (``normalize``); ``Segment`` offsets point into that view, and results are
+mapped back.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ Verdict = Literal["spam", "clean"]
 class Segment:
     """A unit the scorer judges: a sentence, a line or a link-list item.
 
+    Offsets point into the text ``segment`` was given. In the scanner that is the normalized view
+    (``NormalizedText.text``), not the original text; a span built from segments is mapped back with
+    ``NormalizedText.to_original``.
+
     Attributes:
-        start: offset of the first character in the original text.
+        start: offset of the first character (in the text segmented: the scanner's normalized view).
         end: offset one past the last character.
         paragraph: index of the paragraph (blank-line separated block) the segment belongs to.
         kind: how the segment was cut: ``"paragraph"`` (the whole paragraph is one segment),

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._errors import InputError
 from .._settings import Settings
 from .cut import cut_spans
+from .document import Document, as_document
 from .evidence import explain, link_features
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
@@ -32,44 +32,6 @@ if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
 
     from ..urls.checker import UrlChecker, UrlReport
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One input document.
-
-    Attributes:
-        text: the article text, untouched; all offsets point into it.
-        id: the caller's identifier, echoed in the result.
-        url: where the article came from (optional; its domain is never judged as spam).
-        lang: the caller's language hint (optional).
-    """
-
-    text: str
-    id: Any = None
-    url: str | None = None
-    lang: str | None = None
-
-
-def as_document(item: str | Mapping[str, Any] | Document, default_id: Any = None) -> Document:
-    """Accept a string, a mapping with ``text`` (and ``id``, ``url``, ``lang``) or a ``Document``."""
-    if isinstance(item, Document):
-        return item
-    if isinstance(item, str):
-        return Document(item, default_id)
-    if isinstance(item, Mapping):
-        text = item.get("text")
-        if not isinstance(text, str):
-            what = "has no 'text' field" if text is None else f"'text' is {type(text).__name__}, not a string"
-            raise InputError(f"record {what}", record_id=item.get("id", default_id))
-        url, lang = item.get("url"), item.get("lang")
-        return Document(
-            text,
-            item.get("id", default_id),
-            url if isinstance(url, str) else None,
-            lang if isinstance(lang, str) else None,
-        )
-    raise InputError(f"cannot scan a {type(item).__name__}; give a string or a mapping with 'text'")
 
 
 @dataclass
@@ -218,19 +180,29 @@ class Scanner:
         return self.models.version
 
     def scan(self, text: str, url: str | None = None, lang: str | None = None, id: Any = None) -> ScanResult:
-        """Scan one document."""
-        if not isinstance(text, str):
-            raise InputError(f"text must be a string, not {type(text).__name__}")
+        """Scan one document (no id stays ``None``).
+
+        Raises:
+            InputError: ``text`` is not a string, or ``id``/``url``/``lang`` of the wrong type (the record
+                rule of ``document.py``, checked by ``Document``).
+        """
         return self._scan_batch([Document(text, id, url, lang)])[0]
 
     def scan_many(
         self, items: Iterable[str | Mapping[str, Any] | Document], batch_size: int | None = None
     ) -> Iterator[ScanResult]:
-        """Scan many documents in batches, yielding results in input order."""
+        """Scan many documents in batches, yielding results in input order.
+
+        Strings and mappings are checked by the record rule of ``document.py`` (one without an id gets
+        its 1-based position); a ``Document`` is used as it is.
+
+        Raises:
+            InputError: an item breaks the rule (the message names the field and the position).
+        """
         size = batch_size or self.settings.batch_size
         batch: list[Document] = []
-        for i, item in enumerate(items):
-            batch.append(as_document(item, default_id=i))
+        for position, item in enumerate(items, 1):
+            batch.append(as_document(item, position))
             if len(batch) >= size:
                 yield from self._scan_batch(batch)
                 batch = []

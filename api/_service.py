@@ -73,6 +73,10 @@ class Service:
     def count(self, results: list[dict[str, Any]]) -> None:
         self.metrics.documents.inc(len(results))
         self.metrics.spans.inc(sum(len(r["spans"]) for r in results))
+        for result in results:
+            for span in result["spans"]:
+                for code in {reason["code"] for reason in span["reasons"]}:
+                    self.metrics.span_reasons.labels(code=code).inc()
 
     def lifespan(self) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
         """Load the models once per worker at startup (never at import), warm up, then report ready."""

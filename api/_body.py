@@ -15,7 +15,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from moderation import Document
-from moderation.text.document import Reject, read_record
+from moderation.text.document import Reject, deep_reject, read_record
 from moderation.text.records import jsonl_lines
 
 from ._problems import ApiError
@@ -43,13 +43,17 @@ async def read_body(request: Request, allowed: tuple[str, ...], limit: int) -> t
 
 
 def parse_json(body: bytes, where: str = "body") -> Any:
-    """The JSON value of a body (or of one NDJSON line), or 400."""
+    """The JSON value of a body (or of one NDJSON line), or 400; 422 when it is nested deeper than the
+    parser goes (deeper than the record rule allows: the same rejection as a record it can read)."""
     try:
         return json.loads(body)
     except UnicodeDecodeError as exc:
         raise ApiError(400, f"{where} is not valid UTF-8 (byte {exc.start})") from None
     except ValueError as exc:
         raise ApiError(400, f"{where} is not valid JSON: {exc}") from None
+    except RecursionError:
+        deep = deep_reject(None)
+        raise _unprocessable([{"loc": [where], "msg": deep.error, "type": deep.kind}]) from None
 
 
 def _unprocessable(errors: list[dict[str, Any]]) -> ApiError:

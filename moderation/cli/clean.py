@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, UsageError, add_model_dir
+from ._common import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_REJECTED,
+    UsageError,
+    add_model_dir,
+    io_message,
+)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -56,13 +64,17 @@ def cmd_clean(args: argparse.Namespace) -> int:
             )
     except KeyboardInterrupt:
         print("moderation: interrupted; run the same command with --resume to continue", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, an unwritable file: the checkpoints so far stay
+        resumable = args.output != "-" and Path(args.output + ".partial").is_dir()
+        hint = "; the run stopped at its last checkpoint: fix that and run the same command with --resume"
+        print(f"moderation: error: {io_message(exc)}{hint if resumable else ''}", file=sys.stderr)
+        return EXIT_FAILURE
     print(report.summary(), file=sys.stderr)
     if args.report:
-        try:
-            Path(args.report).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write the report to {args.report}: {exc.strerror}") from None
+        Path(args.report).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
     if not report.stats.balanced:  # a bug, never expected: say so loudly rather than lose records quietly
         return EXIT_FAILURE
     return EXIT_REJECTED if report.stats.rejected else EXIT_OK

@@ -43,7 +43,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
             if args.rejects or args.drops:
                 raise UsageError("a cluster run writes its rejects and drops into the output directory")
             report = clean_files_on_cluster(
-                args.inputs, args.output, options, scheduler=args.dask_scheduler, progress=progress, **formats
+                args.inputs,
+                args.output,
+                options,
+                scheduler=args.dask_scheduler,
+                progress=progress,
+                connect_timeout=args.dask_connect_timeout,
+                **formats,
             )
         else:
             from ..clean.runner import RunOptions, clean_files
@@ -130,6 +136,13 @@ def register(sub: Any) -> None:
         "--dask-scheduler",
         metavar="ADDRESS",
         help="run on a Dask cluster (tcp://HOST:8786); needs moderation[dask]",
+    )
+    p.add_argument(
+        "--dask-connect-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the scheduler has to answer (default 10; then the run stops, having written nothing)",
     )
     add_model_dir(p)
     p.set_defaults(func=cmd_clean)

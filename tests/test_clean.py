@@ -308,6 +308,24 @@ def test_output_without_a_suffix_takes_the_input_format(tmp_path):
     assert gzip.decompress((tmp_path / "cleaned").read_bytes()).count(b"\n") == 2
 
 
+@pytest.mark.parametrize("pattern", ["dir", "glob"])
+def test_the_same_command_twice_never_reads_its_own_output_or_logs(tmp_path, pattern):
+    data = tmp_path / "data"
+    (data / "more").mkdir(parents=True)
+    write_jsonl(data / "a.jsonl", records(4), {1: b"not json\n"})
+    write_jsonl(data / "more" / "b.jsonl", records(3))
+    inputs = [str(data)] if pattern == "dir" else [str(data / "*.jsonl"), str(data / "more" / "*.jsonl")]
+    out = data / "out.jsonl"
+    for mode in ("drop", "strip", "strip"):  # a drop log, then an output and rejects beside the inputs
+        report = clean_files(inputs, str(out), CleanOptions(mode=mode), run=QUIET)
+        assert report.stats.read == 8 and report.stats.balanced, mode
+        assert report.inputs == [str(data / "a.jsonl"), str(data / "more" / "b.jsonl")]
+    for own in (out, Path(f"{out}.rejects.jsonl"), Path(f"{out}.dropped.jsonl")):
+        assert own.exists()
+        with pytest.raises(InputError, match="also an input"):  # named outright: refused, never read
+            clean_files([str(data / "a.jsonl"), str(own)], str(out), run=QUIET)
+
+
 def test_leftover_work_directory_needs_resume(tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(3))

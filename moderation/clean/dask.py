@@ -189,7 +189,7 @@ def clean_files_on_cluster(
     _, distributed = _need_dask()
     options = options or CleanOptions()
     started = time.monotonic()
-    sources = expand_inputs(inputs, input_format)
+    sources = expand_inputs(inputs, input_format, skip=[output])
     target = _target(sources, output, output_format)
     out = Path(output)
     model = Cleaner(options).scanner.model_version  # fail here, not on every worker, if models are broken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from fastapi.testclient import TestClient
 from api._settings import ApiSettings, hash_key
 from api.main import create_app
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, alive, spawned_children
 
 
 @pytest.fixture(scope="module")
@@ -299,19 +300,32 @@ def test_workers_stop_with_the_supervisor(signum):
             proc.kill()
 
 
-def _children(pid: int) -> set[int]:
-    """The worker processes (spawned, not zombies) whose parent is ``pid``."""
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            cmdline = (stat.parent / "cmdline").read_bytes()
-            if b"spawn_main" in cmdline:  # a worker, not multiprocessing's resource tracker
-                out.add(int(stat.parent.name))
-    return out
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
+def test_workers_stop_when_the_supervisor_is_killed_while_they_start():
+    """Killed the moment its workers exist (before they have imported anything): they stop anyway."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers |= spawned_children(proc.pid)
+            time.sleep(0.01)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 90
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if alive(w)], "workers outlived the supervisor"
+    finally:
+        for w in workers:
+            with contextlib.suppress(OSError):
+                os.kill(w, signal.SIGKILL)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
@@ -328,18 +342,18 @@ def test_a_worker_that_dies_is_replaced():
     try:
         _wait_ready(port)
         time.sleep(1.5)  # past early_exit: a death now is a crash, not a failed start
-        workers = _children(proc.pid)
+        workers = spawned_children(proc.pid)
         assert len(workers) == 2
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            now = _children(proc.pid)
+            now = spawned_children(proc.pid)
             if len(now) == 2 and victim not in now:
                 break
             time.sleep(0.2)
         else:
-            pytest.fail(f"no replacement worker: {_children(proc.pid)}")
+            pytest.fail(f"no replacement worker: {spawned_children(proc.pid)}")
         _wait_ready(port)
         assert proc.poll() is None
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import gzip
@@ -501,3 +502,31 @@ def test_a_really_full_disk_through_the_cli_then_resume(tmp_path):
         assert (disk / "out.jsonl").read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
+def test_workers_exit_when_clean_is_killed_while_they_start(tmp_path):
+    """The parent is killed the moment its workers exist, before they have loaded anything: they must not
+    stay behind (each is told its parent's pid by the parent, rather than asking once it is too late)."""
+    from .conftest import alive, spawned_children
+
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, records(50))
+    proc = _cli(str(src), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "--chunk-size", "5")
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers |= spawned_children(proc.pid)
+            time.sleep(0.01)
+        assert len(workers) == 2, "the workers did not start"
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if alive(w)], "workers outlived their parent"
+    finally:
+        for w in workers:
+            with contextlib.suppress(OSError):
+                os.kill(w, signal.SIGKILL)

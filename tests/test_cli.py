@@ -179,7 +179,9 @@ def inputs(tmp_path):
 
 def _cases(i: dict) -> list[tuple[str, list[str], int, str | None]]:
     """(name, arguments, status, where stdout goes): each command's 0, and its 1, 2, 3 where it has them."""
-    t, missing = i["tmp"], str(i["tmp"] / "missing.jsonl")
+    from moderation.cli._common import usable_cpus
+
+    t, missing, many = i["tmp"], str(i["tmp"] / "missing.jsonl"), str(usable_cpus() + 1)
     return [
         ("scan ok", ["scan", i["good"]], 0, None),
         ("scan rejected", ["scan", i["mixed"]], 3, None),
@@ -201,6 +203,12 @@ def _cases(i: dict) -> list[tuple[str, list[str], int, str | None]]:
         ("clean rejected", ["clean", i["mixed"], "-o", str(t / "c2.jsonl"), "--no-progress"], 3, None),
         ("clean missing", ["clean", missing, "-o", str(t / "c3.jsonl")], 2, None),
         ("clean bad option", ["clean", i["good"], "-o", str(t / "c4.jsonl"), "--threshold", "2"], 2, None),
+        (
+            "clean more workers than CPUs",
+            ["clean", i["good"], "-o", str(t / "c6.jsonl"), "--workers", many],
+            2,
+            None,
+        ),
         ("clean unwritable", ["clean", i["good"], "-o", str(t / "no-dir" / "c.jsonl")], 1, None),
         (
             "clean no models",
@@ -226,6 +234,7 @@ def _cases(i: dict) -> list[tuple[str, list[str], int, str | None]]:
         ("train no data pack", ["train", "--data", str(t), "--out", str(t / "m")], 2, None),
         ("train-urls no data pack", ["train-urls", "--data", str(t), "--out", str(t / "m")], 2, None),
         ("serve bad option", ["serve", "--workers", "0"], 2, None),
+        ("serve more workers than CPUs", ["serve", "--workers", many], 2, None),
         ("no command", [], 2, None),
     ]
 
@@ -235,6 +244,8 @@ def test_every_command_follows_the_exit_status_table(capsys, inputs):
         code, err = _status(capsys, *args, stdout_to=stdout_to)
         assert code == want, f"{name}: exit {code}, not {want}: {err}"
         assert "Traceback" not in err, name
+        if "CPUs" in name:
+            assert f"--workers {args[-1]} is more than the {int(args[-1]) - 1} CPUs" in err
         if want == 1:
             (line,) = err.strip().splitlines()
             assert line.startswith("moderation: error: "), f"{name}: {err}"

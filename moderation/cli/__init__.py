@@ -39,6 +39,7 @@ from ._common import (
     NamedText,
     UsageError,
     io_message,
+    usable_cpus,
 )
 
 __all__ = [
@@ -83,6 +84,9 @@ def _run(argv: Sequence[str] | None) -> int:
     for name in ("batch_size", "workers", "chunk_size", "checkpoint_every"):
         if getattr(args, name, 1) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    cpus = usable_cpus()
+    if getattr(args, "workers", 1) > cpus:  # each worker is a CPU-bound process holding the models
+        parser.error(f"--workers {args.workers} is more than the {cpus} CPUs this process may use")
     threshold = getattr(args, "threshold", None)
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         parser.error("--threshold must be between 0 and 1")

@@ -24,6 +24,17 @@ class UsageError(Exception):
     """Raised inside command handlers for problems the user can fix by changing the command."""
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, where the platform has one; a container's
+    cpuset shows here, the host's core count does not)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 def io_message(exc: OSError) -> str:
     """An I/O error in one line: the path, then what went wrong (``out.jsonl: No space left on device``)."""
     where = f"{exc.filename}: " if exc.filename is not None else ""

@@ -376,3 +376,83 @@ def test_serve_names_a_taken_port():
     assert out.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# -- connection limits (moderation/cli/_http.py) ----------------------------------------------------------
+
+
+def test_the_uvicorn_internals_the_connection_limits_rely_on_are_there():
+    """``LimitedHttpToolsProtocol`` overrides these hooks of uvicorn's httptools protocol and reads these
+    attributes: a uvicorn that renames them must fail here, not silently drop the limits."""
+    import inspect
+
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+
+    from moderation.cli._http import LimitedHttpToolsProtocol
+
+    for hook in ("connection_made", "connection_lost", "data_received", "on_message_begin"):
+        assert callable(getattr(HttpToolsProtocol, hook)), hook
+    for hook in ("on_headers_complete", "on_message_complete"):
+        assert list(inspect.signature(getattr(HttpToolsProtocol, hook)).parameters) == ["self"], hook
+    init = inspect.signature(HttpToolsProtocol.__init__).parameters
+    assert list(init)[:4] == ["self", "config", "server_state", "app_state"]
+    source = inspect.getsource(HttpToolsProtocol.__init__)
+    assert "self.loop =" in source and "self.cycle" in source
+    assert "self.transport =" in inspect.getsource(HttpToolsProtocol.connection_made)
+    assert "self.response_started" in inspect.getsource(RequestResponseCycle.__init__)
+    assert issubclass(LimitedHttpToolsProtocol, HttpToolsProtocol)
+
+
+def _serve(port: int, workers: int, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
+
+
+def _answer(sock: socket.socket, within: float) -> bytes:
+    """What the server sent before closing (b"" if it closed without a word; raises if it kept it open)."""
+    sock.settimeout(within)
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_slow_clients_and_huge_headers_are_cut_off(workers):
+    port = _free_port()
+    proc = _serve(port, workers, MODERATION_API_REQUEST_TIMEOUT="2", MODERATION_API_MAX_HEADER_BYTES="4096")
+    socks: list[socket.socket] = []
+    try:
+        _wait_ready(port)
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+        half = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+        for s in half:  # headers done, body never finished
+            s.sendall(b"POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
+            s.sendall(b'Content-Length: 100\r\n\r\n{"text": ')
+        big = socket.create_connection(("127.0.0.1", port))
+        big.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8192)  # never ends
+        socks = [*idle, *half, big]
+        assert _answer(big, within=5).startswith(b"HTTP/1.1 431 ")
+        started = time.monotonic()
+        for s in half:
+            assert _answer(s, within=10).startswith(b"HTTP/1.1 408 ")
+        for s in idle:
+            assert _answer(s, within=10).startswith(b"HTTP/1.1 408 ")
+        assert time.monotonic() - started < 8
+        import httpx
+
+        ok = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Fine": "b" * 3000}, timeout=10)
+        assert ok.status_code == 200  # ordinary requests, ordinary headers: served
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:  # keep-alive still works
+            for _ in range(3):
+                assert c.post("/v1/scan", json={"text": "The council met."}).status_code == 200
+                time.sleep(1)  # idle between requests: within the keep-alive timeout, past nothing
+    finally:
+        for s in socks:
+            s.close()
+        proc.terminate()
+        proc.wait(timeout=30)

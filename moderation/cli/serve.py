@@ -36,15 +36,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "uvicorn.error": {"handlers": ["stderr"], "level": "INFO"},
         },
     }
+    import functools
+
+    from ._http import LimitedHttpToolsProtocol, ServerLimits
+
+    limits = ServerLimits()
     # uvloop + httptools: the plain asyncio loop with several workers stalls ~44 ms on keep-alive
-    # requests here (Nagle on the inherited socket, uvicorn issue #3149).
+    # requests here (Nagle on the inherited socket, uvicorn issue #3149). httptools with a cap on request
+    # heads and a deadline for receiving requests (see _http.py).
     options: dict[str, Any] = {
         "app": "api.main:create_app",  # by name: moderation never imports api
         "factory": True,
         "loop": "uvloop",
-        "http": "httptools",
+        "http": functools.partial(LimitedHttpToolsProtocol, limits=limits),
         "log_config": log_config,
         "access_log": False,
+        **limits.uvicorn_options(),
     }
     from .supervisor import reuse_port_supported, serve_workers
 

@@ -105,9 +105,20 @@ def too_large(text: str, limit: int) -> bool:
 
 
 def check_sizes(docs: list[Document], settings: ApiSettings) -> None:
-    """413 for too many documents or one too large."""
+    """413 for too many documents, one too large, or more text than a request's scan budget."""
     if len(docs) > settings.max_batch:
         raise ApiError(413, f"{len(docs)} documents exceed the batch limit of {settings.max_batch}")
     for i, d in enumerate(docs):
         if too_large(d.text, settings.max_document_bytes):
             raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")
+    check_budget(sum(len(d.text) for d in docs), "text", settings)
+
+
+def check_budget(chars: int, what: str, settings: ApiSettings) -> None:
+    """413 when a request holds more characters (of ``what``) than one request may have scanned."""
+    if chars > settings.max_request_chars:
+        raise ApiError(
+            413,
+            f"the request holds {chars:,} characters of {what}; one request may hold at most "
+            f"{settings.max_request_chars:,} (split it into several)",
+        )

@@ -89,6 +89,7 @@ def _fast_path(app: FastAPI, svc: Service) -> None:
         enabled=lambda: not settings.api_keys and not settings.cors_origins,
         max_request_bytes=settings.max_request_bytes,
         max_document_bytes=settings.max_document_bytes,
+        max_request_chars=settings.max_request_chars,
         route=lambda: next(r for r in _scan.router.routes if getattr(r, "path", None) == "/v1/scan"),
     )
 

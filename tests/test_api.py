@@ -130,6 +130,27 @@ def test_error_responses_are_problems(client):
     is_problem(client.get("/v1/scan"), 405)
 
 
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_a_request_has_a_scan_budget(fast_path):
+    settings = ApiSettings(max_request_chars=1000, fast_path=fast_path)
+    with TestClient(create_app(settings)) as c:
+        note = "The council met on Monday. "  # 27 characters
+        assert c.post("/v1/scan", json={"text": note * 37}).status_code == 200  # 999
+        body = is_problem(c.post("/v1/scan", json={"text": note * 38}), 413)
+        assert "1,026 characters of text" in body["detail"] and "at most 1,000" in body["detail"]
+        docs = [{"text": note * 18}] * 2  # 972 in all
+        assert c.post("/v1/scan/batch", json={"documents": docs}).status_code == 200
+        is_problem(c.post("/v1/scan/batch", json={"documents": [*docs, {"text": note * 2}]}), 413)
+        nd = "".join(json.dumps({"text": note * 18}) + "\n" for _ in range(3)).encode()
+        is_problem(
+            c.post("/v1/scan/batch", content=nd, headers={"content-type": "application/x-ndjson"}), 413
+        )
+        urls = [f"https://news.example/{'a' * 80}/{i}" for i in range(12)]  # 12 x 103 characters
+        assert c.post("/v1/urls/check", json={"urls": urls[:9]}).status_code == 200
+        body = is_problem(c.post("/v1/urls/check", json={"urls": urls}), 413)
+        assert "characters of URLs" in body["detail"]
+
+
 def test_lone_surrogates_come_back_as_valid_json(client):
     raw = b'{"text": "The council met \\ud800 on Monday and approved the budget."}'
     r = client.post("/v1/scan", content=raw, headers={"content-type": "application/json"})

@@ -111,12 +111,11 @@ async def service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(service)]
 
 
-async def authenticate(request: Request) -> None:
-    """Dependency: with API keys configured, a valid key within its rate limit (401, 403, 429)."""
-    svc = _of(request)
-    keys = svc.settings.api_keys
+def _key_name(request: Request) -> str | None:
+    """With API keys configured, the name of the request's valid key (401, 403); None without keys."""
+    keys = _of(request).settings.api_keys
     if not keys:
-        return
+        return None
     header = request.headers.get("authorization", "")
     key = header[7:] if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
     if not key:
@@ -129,6 +128,16 @@ async def authenticate(request: Request) -> None:
     name = next((n for n, d in keys.items() if hmac.compare_digest(d, digest)), None)
     if name is None:
         raise ApiError(403, "this API key is not valid")
+    return name
+
+
+async def authenticate(request: Request) -> None:
+    """Dependency of the routes that scan: with API keys configured, a valid key within its rate limit
+    (401, 403, 429)."""
+    name = _key_name(request)
+    if name is None:
+        return
+    svc = _of(request)
     wait = svc.limiter.allow(name)
     if wait:
         raise ApiError(
@@ -136,3 +145,10 @@ async def authenticate(request: Request) -> None:
             f"rate limit of {svc.settings.rate_per_minute} requests per minute exceeded",
             {"Retry-After": str(max(1, round(wait)))},
         )
+
+
+async def require_key(request: Request) -> None:
+    """Dependency of ``/version`` and ``/metrics`` (package versions, data fingerprints, traffic): with
+    API keys configured, a valid key (401, 403), not counted against its rate limit, so that a scraper
+    polling the metrics does not eat into the scanning it watches."""
+    _key_name(request)

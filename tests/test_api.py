@@ -222,7 +222,14 @@ def test_api_keys_and_rate_limit():
         r = c.post("/v1/scan", json=doc, headers=ok)
         is_problem(r, 429)
         assert int(r.headers["retry-after"]) >= 1
-        assert c.get("/healthz").status_code == 200  # operations endpoints stay open
+        assert c.get("/healthz").status_code == 200  # liveness and readiness stay open
+        assert c.get("/readyz").status_code == 200
+        for path in ("/version", "/metrics"):  # versions, fingerprints, traffic: behind the keys
+            is_problem(c.get(path), 401)
+            is_problem(c.get(path, headers={"x-api-key": "wrong"}), 403)
+            for _ in range(3):  # not counted against the key's rate limit (spent above)
+                assert c.get(path, headers=ok).status_code == 200, path
+        assert "moderation_documents_scanned_total" in c.get("/metrics", headers=ok).text
 
 
 def test_cors_is_off_by_default(client):

@@ -3,7 +3,8 @@
 Environment: ``MODERATION_API_MAX_DOCUMENT_BYTES`` (default 1 MiB), ``MODERATION_API_MAX_REQUEST_BYTES``
 (16 MiB), ``MODERATION_API_MAX_BATCH`` (256), ``MODERATION_API_MAX_REQUEST_CHARS`` (2,000,000),
 ``MODERATION_API_KEYS`` (``name:sha256hex,...``; keys are stored hashed, never in clear),
-``MODERATION_API_RATE_PER_MINUTE`` (per key; 0 = unlimited), ``MODERATION_API_CORS_ORIGINS``
+``MODERATION_API_RATE_PER_MINUTE`` (per key; 0 = unlimited), ``MODERATION_API_RATE_STATE`` (the file
+several workers keep their rate limits in; ``moderation serve`` sets it), ``MODERATION_API_CORS_ORIGINS``
 (comma-separated; empty = CORS off), ``MODERATION_API_FAST_PATH`` (``0`` to send every request through
 FastAPI; default on), plus the engine's own ``MODERATION_*`` settings (model directory, thresholds).
 Connection limits (header size, receipt deadline, keep-alive) belong to the server, not the app:
@@ -59,6 +60,8 @@ class ApiSettings:
             scanning, so one request cannot hold a worker for long.
         api_keys: key name -> sha256 hex of the key; empty = no authentication.
         rate_per_minute: requests per minute per key (token bucket); 0 = unlimited.
+        rate_state: a file the workers of one service share their rate-limit buckets in (``moderation
+            serve --workers N`` creates it); None = this process's own buckets.
         cors_origins: origins allowed by CORS; empty = CORS off.
         fast_path: serve ordinary ``POST /v1/scan`` requests in a lean ASGI path (``api/_fastpath.py``);
             anything unusual still goes through FastAPI.
@@ -75,6 +78,9 @@ class ApiSettings:
     )
     api_keys: dict[str, str] = field(default_factory=_keys)
     rate_per_minute: int = field(default_factory=lambda: _int("MODERATION_API_RATE_PER_MINUTE", 0))
+    rate_state: str | None = field(
+        default_factory=lambda: os.environ.get("MODERATION_API_RATE_STATE") or None
+    )
     cors_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             o.strip() for o in os.environ.get("MODERATION_API_CORS_ORIGINS", "").split(",") if o.strip()

@@ -484,3 +484,28 @@ def test_slow_clients_and_huge_headers_are_cut_off(workers):
             s.close()
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_rate_limit_holds_across_workers():
+    """5 requests a minute for one key, 2 workers: 5 pass in all, not 5 per worker. Each request comes on
+    a new connection, so the kernel spreads them over both workers."""
+    import httpx
+
+    port = _free_port()
+    env = {"MODERATION_API_KEYS": f"newsroom:{hash_key('s3cret')}", "MODERATION_API_RATE_PER_MINUTE": "5"}
+    proc = _serve(port, 2, **env)
+    try:
+        _wait_ready(port)
+        codes = []
+        for _ in range(20):
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/v1/scan",
+                json={"text": "The council met."},
+                headers={"authorization": "Bearer s3cret", "connection": "close"},
+                timeout=10,
+            )
+            codes.append(r.status_code)
+        assert codes.count(200) == 5 and codes.count(429) == 15, codes
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -4,6 +4,11 @@ run under ``supervisor.py`` (one socket per worker)."""
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,30 +17,12 @@ from ._common import EXIT_OK, UsageError, add_model_dir
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the HTTP service (the ``api`` package) under uvicorn."""
-    import os
-
     try:
         import uvicorn
     except ImportError:
         raise UsageError("the HTTP service needs the api extra: pip install 'moderation[api]'") from None
     if args.model_dir:
         os.environ["MODERATION_MODEL_DIR"] = str(Path(args.model_dir).resolve())
-    log_config = {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": "%(message)s"}},
-        "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}
-        },
-        "loggers": {
-            "moderation.api.access": {
-                "handlers": ["stderr"],
-                "level": "INFO" if args.access_log else "WARNING",
-            },
-            "moderation.api.error": {"handlers": ["stderr"], "level": "INFO"},
-            "uvicorn.error": {"handlers": ["stderr"], "level": "INFO"},
-        },
-    }
     import functools
 
     from ._http import LimitedHttpToolsProtocol, ServerLimits
@@ -49,17 +36,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "factory": True,
         "loop": "uvloop",
         "http": functools.partial(LimitedHttpToolsProtocol, limits=limits),
-        "log_config": log_config,
+        "log_config": _log_config(args.access_log),
         "access_log": False,
         **limits.uvicorn_options(),
     }
     from .supervisor import reuse_port_supported, serve_workers
 
-    if args.workers > 1 and reuse_port_supported():  # one socket per worker: see supervisor.py
-        serve_workers(args.host, args.port, args.workers, options)
-    else:
-        uvicorn.run(host=args.host, port=args.port, workers=args.workers, **options)
+    with _shared_rate_state(args.workers):
+        if args.workers > 1 and reuse_port_supported():  # one socket per worker: see supervisor.py
+            serve_workers(args.host, args.port, args.workers, options)
+        else:
+            uvicorn.run(host=args.host, port=args.port, workers=args.workers, **options)
     return EXIT_OK
+
+
+@contextmanager
+def _shared_rate_state(workers: int) -> Iterator[None]:
+    """With several workers, a file for the rate limits they share (``api/_ratelimit.py``), named to them
+    in ``MODERATION_API_RATE_STATE`` (inherited: the workers are this process's children) and removed
+    when the service stops. One worker keeps its buckets in memory."""
+    if workers <= 1 or os.environ.get("MODERATION_API_RATE_STATE"):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="moderation-serve-")
+    path = os.path.join(folder, "rate-limits")
+    open(path, "wb").close()
+    os.environ["MODERATION_API_RATE_STATE"] = path
+    try:
+        yield
+    finally:
+        del os.environ["MODERATION_API_RATE_STATE"]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _log_config(access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging: plain lines on stderr; the JSON access log only when asked for."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(message)s"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}
+        },
+        "loggers": {
+            "moderation.api.access": {
+                "handlers": ["stderr"],
+                "level": "INFO" if access_log else "WARNING",
+            },
+            "moderation.api.error": {"handlers": ["stderr"], "level": "INFO"},
+            "uvicorn.error": {"handlers": ["stderr"], "level": "INFO"},
+        },
+    }
 
 
 def register(sub: Any) -> None:

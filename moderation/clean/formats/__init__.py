@@ -129,9 +129,7 @@ def expand_inputs(
             if not found:
                 raise InputError(f"{pattern}: no {_suffixes()} files in this directory")
         elif glob.has_magic(pattern):
-            found = sorted(
-                f for f in glob.glob(pattern, recursive=True) if os.path.isfile(f) and theirs(f)
-            )
+            found = sorted(f for f in glob.glob(pattern, recursive=True) if os.path.isfile(f) and theirs(f))
             if not found:
                 raise InputError(f"{pattern}: no file matches")
         else:

@@ -287,3 +287,26 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(args, inputs):
     _, err = proc.communicate(urls if args[0] == "check-url" else docs, timeout=120)
     assert proc.returncode == 141, err
     assert err == b"", err
+
+
+def test_a_document_the_engine_cannot_take_costs_that_document_not_its_batch(capsys, tmp_path, monkeypatch):
+    from moderation.text.scanner import Scanner
+
+    original = Scanner._scan_batch
+
+    def fragile(self, docs):
+        if any("BOOM" in d.text for d in docs):
+            raise RuntimeError("the engine broke")
+        return original(self, docs)
+
+    monkeypatch.setattr(Scanner, "_scan_batch", fragile)
+    path = tmp_path / "docs.jsonl"
+    texts = ["The council met.", "BOOM goes the engine.", "The budget passed."]
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, err = _status(capsys, "scan", str(path), "-o", str(out))
+    assert code == 3 and "Traceback" not in err
+    recs = lines(out.read_text(encoding="utf-8"))
+    assert [r["id"] for r in recs] == [1, 2, 3]
+    assert "verdict" in recs[0] and "verdict" in recs[2]
+    assert recs[1]["error"] == "could not be scanned (RuntimeError: the engine broke)"

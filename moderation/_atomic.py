@@ -36,8 +36,9 @@ def atomic_path(final: Path) -> Iterator[Path]:
 
 
 def write_atomic(final: Path, data: bytes) -> None:
-    """Write ``data`` to ``final`` atomically and durably (fsync before the rename)."""
-    with atomic_path(final) as tmp, open(tmp, "wb") as f:
+    """Write ``data`` to ``final`` atomically and durably (fsync before the rename); an I/O error names
+    ``final``."""
+    with named(final), atomic_path(final) as tmp, open(tmp, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())

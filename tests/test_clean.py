@@ -530,3 +530,16 @@ def test_workers_exit_when_clean_is_killed_while_they_start(tmp_path):
         for w in workers:
             with contextlib.suppress(OSError):
                 os.kill(w, signal.SIGKILL)
+
+
+def test_an_atomic_write_that_fails_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
+    from moderation import _atomic
+
+    def full(fd):
+        raise _enospc()
+
+    monkeypatch.setattr(_atomic.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left") as caught:
+        _atomic.write_atomic(tmp_path / "state.json", b"{}")
+    assert caught.value.filename == str(tmp_path / "state.json")
+    assert list(tmp_path.iterdir()) == []

@@ -451,11 +451,11 @@ def test_the_uvicorn_internals_the_connection_limits_rely_on_are_there():
     assert issubclass(LimitedHttpToolsProtocol, HttpToolsProtocol)
 
 
-def _serve(port: int, workers: int, **env: str) -> subprocess.Popen:
+def _serve(port: int, workers: int, log=subprocess.DEVNULL, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
         env={**os.environ, **env},
     )
 
@@ -470,9 +470,11 @@ def _answer(sock: socket.socket, within: float) -> bytes:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_slow_clients_and_huge_headers_are_cut_off(workers):
+def test_slow_clients_and_huge_headers_are_cut_off(workers, tmp_path):
     port = _free_port()
-    proc = _serve(port, workers, MODERATION_API_REQUEST_TIMEOUT="2", MODERATION_API_MAX_HEADER_BYTES="4096")
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
+    limits = {"MODERATION_API_REQUEST_TIMEOUT": "2", "MODERATION_API_MAX_HEADER_BYTES": "4096"}
+    proc = _serve(port, workers, log, **limits)
     socks: list[socket.socket] = []
     try:
         _wait_ready(port)
@@ -504,6 +506,9 @@ def test_slow_clients_and_huge_headers_are_cut_off(workers):
             s.close()
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
+    logged = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in logged and "internal error" not in logged, logged  # cut off: not a 500
 
 
 def test_the_rate_limit_holds_across_workers():

@@ -1,0 +1,266 @@
+"""The HTML evidence decides on its own which elements are spam: hidden link blocks, ad widgets and rows of
+sponsored headlines, spam comments, and link sellers' anchors. The rules and their thresholds:
+
+- a **hidden** element (the outermost one) with links to two or more outside domains, or one outside link
+  with evidence of its own, or no links but three or more spam words; social and share platforms do not
+  count (hidden mobile menus link to them), nor does a hidden element that holds the article or half of
+  the page's text (pages that hide the body until a script runs);
+- an **ad-named container** with at least one outside link (an empty ad slot is not spam);
+- a **chumbox**: the smallest element holding three or more outside links marked ``rel="sponsored"`` or
+  carrying ad tracking parameters, to at least two domains, grown to the heading that labels it;
+- a **comment** with a link that carries evidence of its own (spam words, a mismatched anchor, a bad
+  target by the URL checker's rules); ``rel="ugc"``/``nofollow`` alone is what every comment link has;
+- any other **anchor** with two kinds of evidence out of: ``rel="sponsored"``, spam words, a mismatched
+  anchor text, a bad target (a shopping article's affiliate link has one; a link seller's casino link
+  has several). The anchor is cut out, or its whole block when the anchor is most of the block's text.
+
+Each finding is an element; ``start``/``end`` are its source range (what the cleaned page loses).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ._anchors import Anchor, anchor_text, link_reasons
+from ._extract import Extraction
+from ._reasons import Reason
+from ._signals import AD_LABEL, spam_words
+
+if TYPE_CHECKING:
+    from .._url_checker import UrlChecker
+
+_NEVER_CONTAINER = frozenset({"html", "body", "#root", "main", "head"})
+
+
+@dataclass(slots=True)
+class Finding:
+    """An element judged spam.
+
+    Attributes:
+        element: the element's index in the tree.
+        reasons: why (first the decisive one).
+        score: 0..1, how sure the rule is (fixed per rule; the text model's score for its spans).
+        start, end: the source range to cut (the element, or a range inside one for partial text spans).
+    """
+
+    element: int
+    reasons: list[Reason] = field(default_factory=list)
+    score: float = 0.9
+    start: int = -1
+    end: int = -1
+
+
+def _domains(anchors: list[Anchor]) -> list[str]:
+    return sorted({a.domain for a in anchors if a.external and not a.platform})
+
+
+class Judge:
+    """Runs the rules over one extracted page."""
+
+    def __init__(self, ext: Extraction, anchors: list[Anchor], checker: UrlChecker | None) -> None:
+        self.ext, self.tree, self.ctx = ext, ext.tree, ext.context
+        self.anchors = anchors
+        self.checker = checker
+        self.findings: dict[int, Finding] = {}
+        root = self.tree.elements[self.ctx.root]
+        self.root_span = (root.start, root.end)
+        self.page_text = max(1, sum(t.end - t.start for t in self.tree.texts))
+        self._starts = [t.start for t in self.tree.texts]
+        self._evidence: dict[int, tuple[list[Reason], bool]] = {}
+
+    def evidence(self, a: Anchor) -> tuple[list[Reason], bool]:
+        got = self._evidence.get(a.element)
+        if got is None:
+            got = self._evidence[a.element] = link_reasons(a, self.checker)
+        return got
+
+    def text_of(self, index: int) -> str:
+        return anchor_text(self.tree, index, self._starts)
+
+    def container_ok(self, index: int) -> bool:
+        """A container may be cut: not the page's frame, not holding the article, not half of the text."""
+        el = self.tree.elements[index]
+        if el.tag in _NEVER_CONTAINER:
+            return False
+        if el.start <= self.root_span[0] and self.root_span[1] <= el.end:
+            return False
+        inside = sum(t.end - t.start for t in self.tree.texts if el.start <= t.start < el.end)
+        return inside <= 0.5 * self.page_text
+
+    def flag(self, index: int, reasons: list[Reason], score: float) -> None:
+        f = self.findings.get(index)
+        if f is None:
+            el = self.tree.elements[index]
+            self.findings[index] = Finding(index, list(reasons), score, el.start, el.end)
+        else:
+            f.reasons.extend(reasons)
+            f.score = max(f.score, score)
+
+    def run(self) -> list[Finding]:
+        groups: dict[str, dict[int, list[Anchor]]] = {
+            "hidden": defaultdict(list),
+            "ad": defaultdict(list),
+            "comment": defaultdict(list),
+        }
+        others = []
+        ctx = self.ctx
+        for a in self.anchors:
+            i = a.element
+            if ctx.hidden[i] >= 0:
+                groups["hidden"][ctx.hidden[i]].append(a)
+            elif ctx.ad[i] >= 0:
+                groups["ad"][ctx.ad[i]].append(a)
+            elif ctx.comments[i] >= 0:
+                item = ctx.comment_item[i] if ctx.comment_item[i] >= 0 else ctx.block[i]
+                groups["comment"][item].append(a)
+            else:
+                others.append(a)
+        self._hidden(groups["hidden"])
+        self._ads(groups["ad"])
+        self._chumbox(others)
+        self._comments(groups["comment"])
+        self._anchors([a for a in others if not self._inside_finding(a.element)])
+        return self._outermost()
+
+    def _hidden(self, groups: dict[int, list[Anchor]]) -> None:
+        roots = [i for i, how in self.ctx.hidden_how.items() if self.ctx.hidden[i] == i]
+        for h in roots:
+            if not self.container_ok(h):
+                continue
+            how = self.ctx.hidden_how[h]
+            anchors = groups.get(h, [])
+            domains = _domains(anchors)
+            strong = [r for a in anchors for r in self.evidence(a)[0] if self.evidence(a)[1]]
+            if len(domains) >= 2 or (domains and strong):
+                shown = ", ".join(domains[:4]) + (" ..." if len(domains) > 4 else "")
+                why = Reason(
+                    "html.hidden",
+                    f"hidden from readers ({how}) with links to {shown}",
+                    {"how": how, "domains": domains},
+                )
+                self.flag(h, [why, *strong[:3]], 0.97)
+            elif not anchors:
+                words = spam_words(self.text_of(h))
+                if len(words) >= 3:
+                    why = Reason(
+                        "html.hidden",
+                        f"hidden from readers ({how}) with spam words ({', '.join(words[:4])})",
+                        {"how": how, "words": words[:4]},
+                    )
+                    self.flag(h, [why], 0.9)
+
+    def _ads(self, groups: dict[int, list[Anchor]]) -> None:
+        for ad, anchors in groups.items():
+            domains = _domains(anchors)
+            if not domains or not self.container_ok(ad):
+                continue
+            label = self._label(ad) or self.tree.path(ad).rsplit(" > ", 1)[-1]
+            why = Reason(
+                "html.ad-widget",
+                f"ad widget ({label}) with links to {', '.join(domains[:4])}",
+                {"label": label, "domains": domains},
+            )
+            self.flag(ad, [why], 0.95)
+
+    def _label(self, index: int) -> str:
+        """The widget's heading when it reads like an ad label (``Sponsored Stories``)."""
+        el = self.tree.elements[index]
+        for h in self.tree.elements[index + 1 :]:
+            if h.start >= el.end:
+                break
+            if h.tag in ("h2", "h3", "h4", "h5", "span", "div", "p", "strong") and h.end - h.start < 200:
+                text = self.text_of(h.index)
+                if AD_LABEL.match(text):
+                    return text
+        return ""
+
+    def _chumbox(self, anchors: list[Anchor]) -> None:
+        marked = [a for a in anchors if a.external and not a.platform and ("sponsored" in a.rel or a.tracked)]
+        if len(marked) < 3:
+            return
+        elements = self.tree.elements
+        counts: dict[int, list[Anchor]] = defaultdict(list)
+        for a in marked:
+            i = elements[a.element].parent
+            while i > 0:
+                counts[i].append(a)
+                i = elements[i].parent
+        done: set[int] = set()
+        for i in sorted(counts, key=lambda k: -elements[k].depth):
+            group = counts[i]
+            if i in done or len(group) < 3 or len({a.domain for a in group}) < 2 or self._inside_finding(i):
+                continue
+            top = i
+            text = len(self.text_of(i))
+            while elements[top].parent > 0:  # grow to the heading that labels the row
+                parent = elements[top].parent
+                if len(counts.get(parent, [])) != len(group) or len(self.text_of(parent)) > text + 60:
+                    break
+                top = parent
+            if not self.container_ok(top):
+                continue
+            k = top
+            while k > 0:
+                done.add(k)
+                k = elements[k].parent
+            domains = _domains(group)
+            why = Reason(
+                "html.chumbox",
+                f"row of {len(group)} sponsored or ad-tracked headlines to {', '.join(domains[:4])}",
+                {"links": len(group), "domains": domains},
+            )
+            self.flag(top, [why], 0.93)
+
+    def _comments(self, groups: dict[int, list[Anchor]]) -> None:
+        for item, anchors in groups.items():
+            strong = []
+            for a in anchors:
+                reasons, is_strong = self.evidence(a)
+                if is_strong:
+                    strong.append((a, reasons))
+            if not strong:
+                continue
+            a, reasons = strong[0]
+            why = Reason(
+                "html.comment-link", f"link in the comment section to {a.domain}", {"domain": a.domain}
+            )
+            self.flag(item, [why, *reasons], 0.92)
+
+    def _anchors(self, anchors: list[Anchor]) -> None:
+        for a in anchors:
+            if not a.external or a.platform:
+                continue
+            if "sponsored" not in a.rel and not spam_words(a.text + " " + a.domain.replace("-", " ")):
+                from ._anchors import mismatch
+
+                if mismatch(a) is None:
+                    continue  # no evidence of its own: not worth a URL check
+            reasons, _ = self.evidence(a)
+            kinds = {r.code for r in reasons} - {"html.rel-ugc"}
+            if len(kinds) < 2:
+                continue
+            block = self.ctx.block[a.element]
+            target = a.element
+            block_text = self.text_of(block)
+            if len("".join(a.text.split())) >= 0.8 * len("".join(block_text.split())) and self.container_ok(
+                block
+            ):
+                target = block
+            self.flag(target, reasons, 0.9)
+
+    def _inside_finding(self, index: int) -> bool:
+        el = self.tree.elements[index]
+        return any(f.start <= el.start and el.end <= f.end for f in self.findings.values())
+
+    def _outermost(self) -> list[Finding]:
+        """Findings sorted by position; one inside another is merged into the outer one."""
+        out: list[Finding] = []
+        for f in sorted(self.findings.values(), key=lambda f: (f.start, -f.end)):
+            if out and f.start < out[-1].end:
+                out[-1].reasons.extend(r for r in f.reasons if r not in out[-1].reasons)
+                out[-1].end = max(out[-1].end, f.end)
+                continue
+            out.append(f)
+        return out

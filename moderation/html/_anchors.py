@@ -116,19 +116,10 @@ def anchors(tree: Tree, base: str | None, own: set[str]) -> list[Anchor]:
         if el.tag != "a" or "href" not in el.attrs.lower():
             continue
         a = attrs(el)
-        href = a.get("href", "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "sms:", "data:")):
+        got = _resolve(a.get("href", ""), base, own)
+        if got is None:
             continue
-        try:
-            url = urljoin(base, href) if base else href
-            parts = urlsplit(url)
-            host = parts.hostname or ""
-        except ValueError:
-            continue
-        if parts.scheme not in ("http", "https", "") or (not host and parts.scheme):
-            continue
-        domain = _registered(host)
-        external = bool(domain) and domain not in own
+        url, domain, external = got
         rel = frozenset(a.get("rel", "").lower().split())
         out.append(
             Anchor(
@@ -141,6 +132,37 @@ def anchors(tree: Tree, base: str | None, own: set[str]) -> list[Anchor]:
                 bool(_TRACKING.search(url)),
             )
         )
+    return out
+
+
+_RAW_A = re.compile(r"""<a\b[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>(.*?)</a\s*>""", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _resolve(href: str, base: str | None, own: set[str]) -> tuple[str, str, bool] | None:
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "sms:", "data:")):
+        return None
+    try:
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https", "") or (not host and parts.scheme):
+        return None
+    domain = _registered(host)
+    return url, domain, bool(domain) and domain not in own
+
+
+def raw_anchors(markup: str, base: str | None, own: set[str]) -> list[tuple[str, str, bool, str]]:
+    """``(url, domain, external, text)`` of the ``<a href>`` in a markup string that was not parsed (the
+    content of ``<noscript>``)."""
+    out = []
+    for m in _RAW_A.finditer(markup):
+        got = _resolve(m.group(1), base, own)
+        if got is not None:
+            out.append((*got, " ".join(emit(_TAGS.sub(" ", m.group(2))).split())))
     return out
 
 

@@ -3,9 +3,10 @@
 Which text: the article body (``itemprop=articleBody``, a body-like class or id such as ``story-body`` or
 ``entry-content``, else ``<article>``/``<main>``, else ``<body>``) and the headline, without page furniture
 (menus, share bars, related-story lists, forms) and never the content of ``script``, ``style``,
-``noscript``, ``template``, ``svg`` and the like. Hidden elements inside the body *are* kept: a scraper that
-does not read CSS delivers them, and that is how hidden spam reaches datasets; the HTML evidence then flags
-them. Comment sections and ad widgets are not article text (they are judged on their own).
+``noscript``, ``template``, ``svg`` and the like. Hidden elements are left out too. A scraper that
+does not read CSS delivers them, and that is how hidden spam reaches datasets; but a reader never sees them,
+so they are not article text here; the HTML evidence judges them on their own, like comment sections and ad
+widgets, and the cleaned page loses the spam among them.
 
 How the text is laid out: each block element (``p``, ``div``, ``li``, headings, ...) starts a new paragraph
 (a blank line), list items and table rows a new line, ``<br>`` a line break; white space runs become one
@@ -207,7 +208,7 @@ def _article_root(tree: Tree, lengths: list[int]) -> int:
         if el.tag == "body" and not body:
             body = el.index
         score = facts(el.tag, el.attrs).root_score if (el.attrs or el.tag in ("article", "main")) else 0
-        if score and lengths[el.index] >= 200:
+        if score and lengths[el.index] >= 100:
             key = (score, lengths[el.index])
             if key > best_key:
                 best, best_key = el.index, key
@@ -242,7 +243,7 @@ def extract(tree: Tree) -> Extraction:
                 (ctx.boilerplate[i] and not furniture_root)
                 or (strict and el.tag in ("header", "footer", "aside"))
             )
-        if inside[i] and (ctx.never[i] or ctx.ad[i] >= 0 or ctx.comments[i] >= 0):
+        if inside[i] and (ctx.never[i] or ctx.ad[i] >= 0 or ctx.comments[i] >= 0 or ctx.hidden[i] >= 0):
             inside[i] = False
     ext = Extraction(tree, ctx)
     _assemble(ext, inside)

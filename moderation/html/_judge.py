@@ -1,10 +1,11 @@
 """The HTML evidence decides on its own which elements are spam: hidden link blocks, ad widgets and rows of
 sponsored headlines, spam comments, and link sellers' anchors. The rules and their thresholds:
 
-- a **hidden** element (the outermost one) with links to two or more outside domains, or one outside link
-  with evidence of its own, or no links but three or more spam words; social and share platforms do not
-  count (hidden mobile menus link to them), nor does a hidden element that holds the article or half of
-  the page's text (pages that hide the body until a script runs);
+- a **hidden** element (the outermost one) with an outside link that carries evidence of its own (spam
+  words, a mismatched anchor, a bad target), or no links but three or more spam words. Outside links alone
+  are not enough: collapsed "sources" panels and mobile menus are hidden too and link out; social and
+  share platforms never count; nor does a hidden element that holds the article or half of the page's
+  text (pages that hide the body until a script runs);
 - an **ad-named container** with at least one outside link (an empty ad slot is not spam);
 - a **chumbox**: the smallest element holding three or more outside links marked ``rel="sponsored"`` or
   carrying ad tracking parameters, to at least two domains, grown to the heading that labels it;
@@ -23,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._anchors import Anchor, anchor_text, link_reasons
+from ._anchors import Anchor, anchor_text, link_reasons, raw_anchors
 from ._extract import Extraction
 from ._reasons import Reason
 from ._signals import AD_LABEL, spam_words
@@ -59,7 +60,15 @@ def _domains(anchors: list[Anchor]) -> list[str]:
 class Judge:
     """Runs the rules over one extracted page."""
 
-    def __init__(self, ext: Extraction, anchors: list[Anchor], checker: UrlChecker | None) -> None:
+    def __init__(
+        self,
+        ext: Extraction,
+        anchors: list[Anchor],
+        checker: UrlChecker | None,
+        base: str | None = None,
+        own: set[str] | None = None,
+    ) -> None:
+        self.base, self.own = base, own or set()
         self.ext, self.tree, self.ctx = ext, ext.tree, ext.context
         self.anchors = anchors
         self.checker = checker
@@ -118,6 +127,7 @@ class Judge:
             else:
                 others.append(a)
         self._hidden(groups["hidden"])
+        self._noscript()
         self._ads(groups["ad"])
         self._chumbox(others)
         self._comments(groups["comment"])
@@ -132,24 +142,39 @@ class Judge:
             how = self.ctx.hidden_how[h]
             anchors = groups.get(h, [])
             domains = _domains(anchors)
-            strong = [r for a in anchors for r in self.evidence(a)[0] if self.evidence(a)[1]]
-            if len(domains) >= 2 or (domains and strong):
+            strong = [r for a in anchors if self.evidence(a)[1] for r in self.evidence(a)[0]]
+            if domains and strong:
                 shown = ", ".join(domains[:4]) + (" ..." if len(domains) > 4 else "")
                 why = Reason(
-                    "html.hidden",
-                    f"hidden from readers ({how}) with links to {shown}",
-                    {"how": how, "domains": domains},
+                    "html.hidden", f"hidden from readers ({how}) with links to {shown}", {"how": how, "domains": domains}
                 )
                 self.flag(h, [why, *strong[:3]], 0.97)
             elif not anchors:
                 words = spam_words(self.text_of(h))
                 if len(words) >= 3:
-                    why = Reason(
-                        "html.hidden",
-                        f"hidden from readers ({how}) with spam words ({', '.join(words[:4])})",
-                        {"how": how, "words": words[:4]},
-                    )
-                    self.flag(h, [why], 0.9)
+                    text = f"hidden from readers ({how}) with spam words ({', '.join(words[:4])})"
+                    self.flag(h, [Reason("html.hidden", text, {"how": how, "words": words[:4]})], 0.9)
+
+    def _noscript(self) -> None:
+        """Links inside ``<noscript>`` (shown only without scripts, i.e. to crawlers): hacked sites put link
+        blocks there. Its content is raw text to the parser, so its anchors are read here."""
+        for index, (a, b) in self.tree.raw.items():
+            el = self.tree.elements[index]
+            if el.tag != "noscript" or "href" not in self.tree.source[a:b].lower():
+                continue
+            found = [
+                Anchor(index, url, domain, external, text, frozenset(), False)
+                for url, domain, external, text in raw_anchors(self.tree.source[a:b], self.base, self.own)
+            ]
+            strong = [r for x in found if self.evidence_of(x)[1] for r in self.evidence_of(x)[0]]
+            domains = _domains(found)
+            if domains and strong:
+                why = Reason("html.hidden", f"hidden from readers (inside <noscript>) with links to {', '.join(domains[:4])}",
+                             {"how": "noscript", "domains": domains})
+                self.flag(index, [why, *strong[:3]], 0.95)
+
+    def evidence_of(self, a: Anchor) -> tuple[list[Reason], bool]:
+        return link_reasons(a, self.checker)
 
     def _ads(self, groups: dict[int, list[Anchor]]) -> None:
         for ad, anchors in groups.items():

@@ -52,6 +52,7 @@ class _Page:
     notes: list[str]
     comments: list[tuple[int, int, int]] = field(default_factory=list)  # (item, start, end) in comment_text
     comment_text: str = ""
+    embeds: list[tuple[int, int]] = field(default_factory=list)  # source ranges of embedded social posts
 
 
 def _as_item(item: Any, index: int) -> tuple[str | bytes, str | None, Any, str | None]:
@@ -141,8 +142,9 @@ class HtmlScanner:
         ext = extract(tree)
         own = own_domains(tree, url)
         base = url or _canonical(tree)
-        findings = Judge(ext, anchors(tree, base, own), self._checker).run()
-        page = _Page(id, url, ext, findings, encoding, notes)
+        links = anchors(tree, base, own)
+        findings = Judge(ext, links, self._checker, base, own).run()
+        page = _Page(id, url, ext, findings, encoding, notes, embeds=_embeds(tree, links))
         _comment_doc(page)
         return page
 
@@ -167,6 +169,8 @@ class HtmlScanner:
         """Merge the text engine's spans with the HTML findings; cut both out of the text and the page."""
         ext = page.ext
         findings = list(page.findings)
+        if text is not None and page.embeds:
+            text = _without_embedded(ext, text, page.embeds)
         if text is not None:
             findings.extend(_engine_findings(ext, text))
         if comments is not None:
@@ -231,6 +235,37 @@ def _canonical(tree: Any) -> str | None:
         if el.tag == "body":
             return None
     return None
+
+
+def _embeds(tree: Any, links: list[Any]) -> list[tuple[int, int]]:
+    """Source ranges of embedded social posts: a ``blockquote`` (the way X, Instagram, TikTok and Facebook
+    embeds are written) holding a link to the platform. Quoted posts are chatty by nature; the text model's
+    spans inside them are not taken (see ``_without_embedded``)."""
+    out = []
+    elements = tree.elements
+    for a in links:
+        if not a.platform:
+            continue
+        i = elements[a.element].parent
+        while i > 0 and elements[i].tag != "blockquote":
+            i = elements[i].parent
+        if i > 0 and (elements[i].start, elements[i].end) not in out:
+            out.append((elements[i].start, elements[i].end))
+    return out
+
+
+def _without_embedded(ext: Extraction, result: ScanResult, embeds: list[tuple[int, int]]) -> ScanResult:
+    """The text result without spans that lie inside embedded social posts."""
+    from dataclasses import replace
+
+    keep = []
+    for span in result.spans:
+        s, e = ext.source_range(span.start, span.end)
+        if not any(a <= s and e <= b for a, b in embeds):
+            keep.append(span)
+    if len(keep) == len(result.spans):
+        return result
+    return replace(result, spans=tuple(keep), verdict="spam" if keep else "clean")
 
 
 def _comment_doc(page: _Page) -> None:

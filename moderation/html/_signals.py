@@ -219,10 +219,10 @@ def is_article_root(el: Element) -> int:
 # -- words ------------------------------------------------------------------------------------------------
 
 SPAM_WORDS = re.compile(
-    r"\b(?:casinos?|poker|slots?|gacor|togel|judi|betting|bets?|jackpot|free spins|roulette|viagra|cialis|"
-    r"levitra|pharmacy|pills?|prescription|payday|loans?|replicas?|essays?|escorts?|porn|xxx|sex|dating|"
-    r"followers|likes|keto|weight loss|diet pills|bitcoin doubler|crypto signals?|forex signals?|"
-    r"make money|earn money|work from home|cheap|discount|bonus)\b",
+    r"\b(?:casinos?|poker|slots?|gacor|togel|judi|betting|jackpot|free spins|roulette|viagra|cialis|"
+    r"levitra|pharmacy|pills?|payday|loans?|replicas?|essays?|escorts?|porn|xxx|"
+    r"followers|keto|weight loss|bitcoin doubler|crypto signals?|forex signals?|"
+    r"make money|earn money|work from home)\b",
     re.I,
 )
 

@@ -220,3 +220,22 @@ def newsletter_modal() -> str:
         'stories.</p><form action="/newsletter"><input type="email" name="e"><button>Sign up</button></form>'
         "</div>\n"
     )
+
+
+def card_grid(rng: random.Random, own: str, count: int) -> str:
+    """Teaser cards for more of the site's stories, marked up the way page builders do (nested wrappers,
+    icons, images): link-rich, same-site, never spam."""
+    cards = []
+    for k in range(count):
+        h = W.RELATED_HEADLINES[k % len(W.RELATED_HEADLINES)]
+        slug = h.lower().replace(" ", "-")[:40]
+        cards.append(
+            f'<div class="card card--teaser" data-position="{k}"><div class="card__inner">'
+            f'<a class="card__link" href="/news/{k}/{slug}"><div class="card__media">'
+            f'<img src="https://img.{own}/{k}/thumb.jpg" alt="" loading="lazy" width="320" height="180"></div>'
+            f'<div class="card__body"><span class="card__kicker">Local</span>'
+            f'<h4 class="card__title">{html.escape(h)}</h4></div></a>'
+            '<div class="card__meta"><svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 0a8 8 0 1'
+            '0 0 16A8 8 0 0 0 8 0z"/></svg><time>3 h</time></div></div></div>'
+        )
+    return '<section class="more-stories"><h3>More from the site</h3><div class="grid">' + "".join(cards) + "</div></section>\n"

@@ -59,7 +59,7 @@ def _body(b: Builder, plan: Plan, tag: str = "p", close: bool = True) -> None:
 
 def semantic(b: Builder, plan: Plan, url: str, brand: str) -> None:
     title = W.ARTICLES[plan.topic][0]
-    b.add(B.head(b.rng, title, url, b.own, heavy=3))
+    b.add(B.head(b.rng, title, url, b.own, heavy=5))
     b.add(f'<body class="article-page">\n<header class="site-header"><a class="logo" href="/">{brand}</a>')
     b.add(B.mega_menu(b.rng, b.own, 30) + "</header>\n" + B.mobile_menu(b.own, brand))
     b.add(f'<main id="content"><article class="story"><header><h1>{html.escape(title)}</h1>')
@@ -76,7 +76,7 @@ def semantic(b: Builder, plan: Plan, url: str, brand: str) -> None:
         "</footer></article>\n"
     )
     plan.run("after_article", b)
-    b.add('<aside class="sidebar">' + B.related(b.rng, b.own, 5) + B.ad_slot(1))
+    b.add('<aside class="sidebar">' + B.related(b.rng, b.own, 5) + B.ad_slot(1) + B.card_grid(b.rng, b.own, 24))
     plan.run("sidebar", b)
     b.add("</aside></main>\n")
     I.comments(b, plan.comment_spam, "news")
@@ -89,7 +89,7 @@ def semantic(b: Builder, plan: Plan, url: str, brand: str) -> None:
 def divsoup(b: Builder, plan: Plan, url: str, brand: str) -> None:
     title = W.ARTICLES[plan.topic][0]
     b.add(
-        B.head(b.rng, title, url, b.own, heavy=3).replace(
+        B.head(b.rng, title, url, b.own, heavy=5).replace(
             "<!DOCTYPE html>", '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">'
         )
     )
@@ -120,7 +120,7 @@ def divsoup(b: Builder, plan: Plan, url: str, brand: str) -> None:
 
 def blog(b: Builder, plan: Plan, url: str, brand: str) -> None:
     title = W.ARTICLES[plan.topic][0]
-    b.add(B.head(b.rng, title, url, b.own, heavy=4))
+    b.add(B.head(b.rng, title, url, b.own, heavy=5))
     b.add(
         f'<body class="post-template-default single"><div id="page" class="site"><header id="masthead" class="site-header">'
         f'<p class="site-title"><a href="/" rel="home">{brand}</a></p>'
@@ -144,7 +144,7 @@ def blog(b: Builder, plan: Plan, url: str, brand: str) -> None:
     b.add(
         '</main></div><aside id="secondary" class="widget-area"><section class="widget widget_recent_entries">'
     )
-    b.add(B.related(b.rng, b.own, 5, "recent-posts") + "</section>")
+    b.add(B.related(b.rng, b.own, 5, "recent-posts") + "</section>" + B.card_grid(b.rng, b.own, 24))
     plan.run("sidebar", b)
     b.add(
         "</aside></div>\n"
@@ -159,7 +159,7 @@ def blog(b: Builder, plan: Plan, url: str, brand: str) -> None:
 
 def portal(b: Builder, plan: Plan, url: str, brand: str) -> None:
     title = W.ARTICLES[plan.topic][0]
-    b.add(B.head(b.rng, title, url, b.own, heavy=2))
+    b.add(B.head(b.rng, title, url, b.own, heavy=5))
     b.add(
         '<body class="portal"><div class="topbar"><a href="/subscribe">Subscribe</a> <a href="/login">Log in</a></div>'
     )

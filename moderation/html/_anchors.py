@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -139,10 +140,31 @@ _RAW_A = re.compile(r"""<a\b[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>(.*?)</a\s*>"
 _TAGS = re.compile(r"<[^>]*>")
 
 
+_ABSOLUTE = re.compile(r"^(?:(https?):)?//([^/?#:@\\]+)(?::\d*)?(?=[/?#]|$)", re.I)
+
+
+@lru_cache(maxsize=65536)
+def _host_domain(host: str) -> str:
+    return _registered(host)
+
+
 def _resolve(href: str, base: str | None, own: set[str]) -> tuple[str, str, bool] | None:
+    """``(url, registered domain, external)`` for an ``href``; None for links that are not to web pages.
+    Relative links are the page's own (no parse); plain absolute ones are read by one regex; anything odd
+    (user info, backslashes, other schemes) goes through ``urllib``."""
     href = href.strip()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "sms:", "data:")):
+    if not href or href[0] == "#" or href.startswith(("javascript:", "mailto:", "tel:", "sms:", "data:")):
         return None
+    if href[0] != "/" or href.startswith("//"):
+        m = _ABSOLUTE.match(href)
+        if m is not None:
+            domain = _host_domain(m.group(2).lower())
+            url = href if m.group(1) else "https:" + href
+            return url, domain, bool(domain) and domain not in own
+        if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
+            return href, "", False  # relative ("page.html", "../x"): the page's own
+    elif "\\" not in href:
+        return href, "", False  # "/path": the page's own
     try:
         url = urljoin(base, href) if base else href
         parts = urlsplit(url)
@@ -151,7 +173,7 @@ def _resolve(href: str, base: str | None, own: set[str]) -> tuple[str, str, bool
         return None
     if parts.scheme not in ("http", "https", "") or (not host and parts.scheme):
         return None
-    domain = _registered(host)
+    domain = _host_domain(host)
     return url, domain, bool(domain) and domain not in own
 
 

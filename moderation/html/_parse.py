@@ -167,45 +167,52 @@ def _run(tree: Tree, stack: list[Element], open_count: dict[str, int], pos: int)
     source, elements, texts = tree.source, tree.elements, tree.texts
     top = stack[-1]
     for m in _TOKEN.finditer(source, pos):
-        kind = m.lastgroup
-        if kind == "text" or kind == "lt":
+        kind = m.lastindex  # 1 text, 4 tag, 5 comment, 6 a tag that never ends, 7 a lone '<', None other
+        if kind == 1 or kind == 7:
             texts.append(TextNode(m.start(), m.end(), top.index))
             continue
-        if kind == "attrs":
-            name = m.group("name").lower()
-            if m.group("close"):
-                if open_count.get(name) and name != "br":  # stray end tags are ignored; </br> is a <br>
+        if kind == 4:
+            name = m.group(3).lower()
+            if m.group(2):
+                if top.tag == name:  # the common case: it closes the innermost element
+                    top.end = m.end()
+                    top.closed = True
+                    stack.pop()
+                    open_count[name] -= 1
+                    top = stack[-1]
+                elif open_count.get(name) and name != "br":  # stray end tags are ignored; </br> is a <br>
                     _pop_to(stack, open_count, name, m.start(), m.end())
                     top = stack[-1]
                 continue
+            start, end = m.span()
             if name in CLOSES_P and open_count.get("p"):
-                _close_p(stack, open_count, m.start())
+                _close_p(stack, open_count, start)
                 top = stack[-1]
             rule = _SIBLING_CLOSE.get(name)
             if rule is not None and any(open_count.get(t) for t in rule[0]):
-                _close_sibling(stack, open_count, rule, m.start())
+                _close_sibling(stack, open_count, rule, start)
                 top = stack[-1]
-            attrs = m.group("attrs")
-            el = Element(len(elements), name, top.index, top.depth + 1, m.start(), m.end(), -1, attrs)
+            attrs = m.group(4)
+            el = Element(len(elements), name, top.index, top.depth + 1, start, end, -1, attrs)
             elements.append(el)
             if name in RAW_TEXT:
-                end = _RAW_END[name].search(source, m.end())
-                tree.raw[el.index] = (m.end(), end.start() if end else len(source))
-                el.end = end.end() if end else len(source)
-                el.closed = end is not None
+                close = _RAW_END[name].search(source, end)
+                tree.raw[el.index] = (end, close.start() if close else len(source))
+                el.end = close.end() if close else len(source)
+                el.closed = close is not None
                 return el.end
             if name in VOID or (name in _FOREIGN_SELF_CLOSING and attrs.endswith("/")):
-                el.end = m.end()
+                el.end = end
                 el.closed = True
             elif len(stack) > MAX_DEPTH:
-                el.end = m.end()  # flattened: its content goes to the deepest open element
+                el.end = end  # flattened: its content goes to the deepest open element
                 tree.flattened = True
             else:
                 stack.append(el)
                 open_count[name] = open_count.get(name, 0) + 1
                 top = el
             continue
-        if kind == "bad":
+        if kind == 6:
             tree.truncated = True  # a tag or comment that never ends: the rest of the page is inside it
             return -1
         # comments, declarations, processing instructions: nothing to keep

@@ -38,6 +38,27 @@ class ScanRequest(BaseModel):
     lang: StrictStr | None = Field(default=None, description="Language hint (optional).")
 
 
+class HtmlScanRequest(BaseModel):
+    """One HTML page to scan (or send the page itself with ``Content-Type: text/html``)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "page-1",
+                    "url": "https://www.example-news.com/story",
+                    "html": "<html><body><article><p>The council approved the budget.</p><div "
+                    'style="display:none"><a href="https://cheap-meds.top/">cheap pills</a></div></article>'
+                    "</body></html>",
+                }
+            ]
+        }
+    )
+    html: StrictStr = Field(description="The page; page_spans' offsets point into it.")
+    id: DocId = Field(default=None, description="Echoed in the response.")
+    url: StrictStr | None = Field(default=None, description="The page's own URL (its domain is the site's).")
+
+
 class BatchRequest(BaseModel):
     """Several documents; results come back in the same order."""
 

@@ -28,6 +28,7 @@ from moderation import Scanner, json_dumps
 
 from ._batcher import Batcher
 from ._fastpath import FastScan
+from ._html import HTML, charset_of, scan_page
 from ._metrics import Metrics
 from ._observe import Observe
 from ._problems import PROBLEM_SCHEMA, ApiError, problem
@@ -35,6 +36,7 @@ from ._schemas import (
     BatchRequest,
     BatchResponse,
     Health,
+    HtmlScanRequest,
     ScanRequest,
     ScanResponse,
     UrlCheckRequest,
@@ -68,6 +70,20 @@ ERRORS = {code: PROBLEM_SCHEMA for code in (400, 401, 403, 413, 415, 422, 429, 5
 def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON request body, declared for OpenAPI (the routes read and validate bodies themselves)."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+
+
+def _scan_body_schema() -> dict[str, Any]:
+    """``/v1/scan`` takes a text document or an HTML page as JSON, or the page itself as ``text/html``."""
+    ref = "#/components/schemas/{model}"
+    text = ScanRequest.model_json_schema(ref_template=ref)
+    page = HtmlScanRequest.model_json_schema(ref_template=ref)
+    defs = {**text.pop("$defs", {}), **page.pop("$defs", {})}
+    schema: dict[str, Any] = {"anyOf": [text, page]}
+    if defs:
+        schema["$defs"] = defs
+    # text/html (the page itself) is described in the route's text, not declared: every byte string is a
+    # valid page, which schema-driven fuzzers cannot express as a body schema
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
 
 
@@ -285,15 +301,32 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @app.post(
         "/v1/scan",
         response_model=ScanResponse,
-        openapi_extra=_body_schema(ScanRequest),
-        summary="Scan one document",
+        openapi_extra=_scan_body_schema(),
+        summary="Scan one document (text, or an HTML page)",
+        description=(
+            'A text document (`{"text", ...}`) or an HTML page (`{"html", "url"?, "id"?}`, or the page itself '
+            "with `Content-Type: text/html`, `?url=` and `?id=` in the query and the charset from the content "
+            "type). A page's result adds `text` (the article text the spans point into), `title`, "
+            "`page_spans` (element paths, source ranges, reason codes), `cleaned_html`, `encoding`, `notes`."
+        ),
         tags=["scan"],
     )
     async def scan(request: Request) -> Response:
         authenticate(request)
         scanner()  # 503 before reading the body while the models load
-        body, _ = await read_body(request, (JSON,))
-        doc = validate(ScanRequest, parse_json(body))
+        body, ctype = await read_body(request, (JSON, HTML))
+        if ctype == HTML:  # the page itself; api/_html.py
+            q = request.query_params
+            result = await scan_page(scanner(), body, q.get("url"), q.get("id"), charset_of(request))
+            count([result])
+            return json_response(result)
+        obj = parse_json(body)
+        if isinstance(obj, dict) and "html" in obj and "text" not in obj:
+            page = validate(HtmlScanRequest, obj)
+            result = await scan_page(scanner(), page.html, page.url, page.id, None)
+            count([result])
+            return json_response(result)
+        doc = validate(ScanRequest, obj)
         check_sizes([doc])
         (result,) = await batcher.submit(as_docs([doc], number_missing_ids=False))
         count([result])

@@ -47,6 +47,9 @@ class CleanOptions:
         annotation_field: the field added to each record with the spans, scores and reasons.
         model_dir: models to load instead of the shipped ones.
         batch_size: documents per model call.
+        html_field: records hold an HTML page in this field: it is scanned as a page
+            (``moderation.html``); ``strip`` writes the cleaned page back to it and the cleaned article text
+            to ``text_field``.
     """
 
     text_field: str = "text"
@@ -57,6 +60,7 @@ class CleanOptions:
     annotation_field: str = "moderation"
     model_dir: str | None = None
     batch_size: int = 64
+    html_field: str | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -65,6 +69,8 @@ class CleanOptions:
             raise ConfigurationError(f"threshold {self.threshold} must be between 0 and 1")
         if self.annotation_field == self.text_field:
             raise ConfigurationError("the annotation field cannot be the text field")
+        if self.html_field in (self.annotation_field, self.text_field):
+            raise ConfigurationError("the HTML field must differ from the text and annotation fields")
 
     def fingerprint(self) -> dict[str, Any]:
         """The options that change the output (a resumed run must use the same ones)."""
@@ -75,6 +81,7 @@ class CleanOptions:
             "mode": self.mode,
             "threshold": self.threshold,
             "annotation_field": self.annotation_field,
+            **({"html_field": self.html_field} if self.html_field else {}),
         }
 
 
@@ -217,6 +224,11 @@ class Cleaner:
             )
             scanner = Scanner.default(settings)
         self.scanner = scanner
+        self._html = None
+        if options.html_field:  # pages instead of texts: moderation/html/_clean.py
+            from .html._clean import HtmlRecords
+
+            self._html = HtmlRecords(scanner)
 
     def _parse(self, source: str, line: int, payload: bytes | dict[str, Any] | BadRow) -> _Parsed | Reject:
         """A record and its document, or a rejection."""
@@ -239,14 +251,13 @@ class Cleaner:
         else:
             record = payload
         rid = record.get(opts.id_field)
-        if opts.text_field not in record:
-            return reject(source, line, "missing text field", repr(opts.text_field), record, rid)
-        text = record[opts.text_field]
+        name = opts.html_field or opts.text_field
+        if name not in record:
+            return reject(source, line, "missing text field", repr(name), record, rid)
+        text = record[name]
         if not isinstance(text, str):
             what = "null" if text is None else type(text).__name__
-            return reject(
-                source, line, "wrong type", f"{opts.text_field!r} is {what}, not a string", record, rid
-            )
+            return reject(source, line, "wrong type", f"{name!r} is {what}, not a string", record, rid)
         url = record.get(opts.url_field)
         return _Parsed(source, line, record, Document(text, rid, url if isinstance(url, str) else None))
 
@@ -291,16 +302,17 @@ class Cleaner:
 
     def _scan(self, parsed: list[_Parsed]) -> list[ScanResult | Reject]:
         """Scan in batches; if a batch fails, scan its records one by one and reject only the failures."""
-        results: list[ScanResult | Reject] = []
+        results: list[Any] = []
         size = self.options.batch_size
+        scan_many: Any = self._html.scan_many if self._html is not None else self.scanner.scan_many
         for i in range(0, len(parsed), size):
             batch = parsed[i : i + size]
             try:
-                results.extend(self.scanner.scan_many([p.doc for p in batch], batch_size=len(batch)))
+                results.extend(scan_many([p.doc for p in batch], batch_size=len(batch)))
             except Exception:
                 for p in batch:
                     try:
-                        results.extend(self.scanner.scan_many([p.doc], batch_size=1))
+                        results.extend(scan_many([p.doc], batch_size=1))
                     except Exception as exc:
                         detail = f"{type(exc).__name__}: {exc}"
                         results.append(
@@ -327,8 +339,10 @@ class Cleaner:
             "model_version": res.model_version,
         }
 
-    def _apply(self, p: _Parsed, res: ScanResult, stats: CleanStats) -> dict[str, Any] | bytes:
+    def _apply(self, p: _Parsed, res: Any, stats: CleanStats) -> dict[str, Any] | bytes:
         """Count the result; return the record to write, or the drop-log line when it is dropped."""
+        if self._html is not None:
+            return self._html.apply(self.options, p, res, stats)
         opts, text, record = self.options, p.doc.text, p.record
         field_name = opts.annotation_field
         stats.chars_in += len(text)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
 
     from ._url_checker import UrlChecker
+    from .html import HtmlScanResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +224,15 @@ class Scanner:
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
         return self._scan_batch([Document(text, id, url, lang)])[0]
+
+    def scan_html(
+        self, html: str | bytes, url: str | None = None, id: Any = None, charset: str | None = None
+    ) -> HtmlScanResult:
+        """Scan an HTML page: the article text, spans in it and in the page, the cleaned page
+        (``moderation.html``; for many pages, ``moderation.html.HtmlScanner(scanner).scan_many``)."""
+        from .html import HtmlScanner
+
+        return HtmlScanner(self).scan(html, url=url, id=id, charset=charset)
 
     def scan_many(
         self, items: Iterable[str | Mapping[str, Any] | Document], batch_size: int | None = None

@@ -63,6 +63,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
         stream = _open_input(args.input, stack)
         out = _open_output(args.output, stack)
         scanner = _scanner(args)
+        if args.html:  # HTML pages: moderation/html/_cli.py
+            from .html._cli import scan_pages
+
+            return EXIT_REJECTED if scan_pages(args, stream, out, scanner) else EXIT_OK
         jsonl = args.jsonl or args.input.endswith(".jsonl")
         items: Iterator[Document | Rejected]
         if jsonl:
@@ -195,6 +199,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         annotation_field=args.annotation_field,
         model_dir=str(Path(args.model_dir).resolve()) if args.model_dir else None,
         batch_size=args.batch_size,
+        html_field=args.html_field,
     )
     common = {
         "rejects": args.rejects,
@@ -384,6 +389,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", help="write results here instead of stdout")
     p.add_argument("--jsonl", action="store_true", help="read INPUT as JSONL whatever its name")
+    p.add_argument(
+        "--html",
+        action="store_true",
+        help='INPUT is an HTML page (or, with --jsonl, lines of {"html", "url", "id"}); the result adds '
+        "page_spans (element paths, source ranges) and cleaned_html",
+    )
+    p.add_argument("--url", help="with --html: the page's own URL (its domain is the site's own)")
+    p.add_argument("--charset", help="with --html: the page's charset as the server sent it (else sniffed)")
+    p.add_argument("--cleaned-html", metavar="FILE", help="with --html: write the cleaned page to FILE")
     p.add_argument("--batch-size", type=int, default=64, help="documents per model call (default 64)")
     p.add_argument("--model-dir", help="use models from this directory instead of the shipped ones")
     p.set_defaults(func=cmd_scan)
@@ -442,6 +456,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-field", default="text", help="field with the article text (default text)")
     p.add_argument("--id-field", default="id", help="field with the record id (default id)")
     p.add_argument("--url-field", default="url", help="field with the article's own URL (default url)")
+    p.add_argument(
+        "--html-field",
+        metavar="FIELD",
+        help="records hold an HTML page in FIELD: strip writes the cleaned page back to it and the cleaned "
+        "article text to --text-field",
+    )
     p.add_argument(
         "--mode",
         choices=["strip", "drop", "annotate"],

@@ -17,6 +17,8 @@ collections at all. It shows how much of the score is memorization.
 ``clean`` (``make bench-clean``) runs ``moderation clean`` on a built gzip JSONL (see ``_bench_clean``).
 
 ``html`` (``make bench-html``) measures the HTML path on our page set (see ``_bench_html``).
+
+``hook`` (``make bench-hook``) measures the newsroom hook's latency per article (see ``_bench_hook``).
 """
 
 from __future__ import annotations
@@ -375,12 +377,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="../shared/data", help="the data pack")
     p.set_defaults(func=generalization)
     from ._bench_clean import add_parser as add_clean
+    from ._bench_hook import add_parser as add_hook
     from ._bench_html import add_parser as add_html
     from ._bench_urls import add_parser as add_urls
 
     add_clean(sub)
     add_urls(sub)
     add_html(sub)
+    add_hook(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

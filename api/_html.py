@@ -27,7 +27,9 @@ def charset_of(request: Request) -> str | None:
     return None
 
 
-async def scan_page(scanner: Scanner, page: str | bytes, url: str | None, doc_id: Any, charset: str | None) -> dict:
+async def scan_page(
+    scanner: Scanner, page: str | bytes, url: str | None, doc_id: Any, charset: str | None
+) -> dict:
     """Scan one page in a worker thread; an unusable page is a 422 naming the problem."""
 
     def run() -> dict:

@@ -304,8 +304,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         openapi_extra=_scan_body_schema(),
         summary="Scan one document (text, or an HTML page)",
         description=(
-            'A text document (`{"text", ...}`) or an HTML page (`{"html", "url"?, "id"?}`, or the page itself '
-            "with `Content-Type: text/html`, `?url=` and `?id=` in the query and the charset from the content "
+            'A text document (`{"text", ...}`) or an HTML page (`{"html", "url"?, "id"?}`, or the page '
+            "itself "
+            "with `Content-Type: text/html`, `?url=` and `?id=` in the query and the charset from the "
+            "content "
             "type). A page's result adds `text` (the article text the spans point into), `title`, "
             "`page_spans` (element paths, source ranges, reason codes), `cleaned_html`, `encoding`, `notes`."
         ),

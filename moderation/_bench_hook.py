@@ -27,12 +27,16 @@ def articles(count: int, seed: int = 3) -> list[Any]:
     topics = list(W.ARTICLES)
     for k in range(count):
         topic = topics[k % len(topics)]
-        paras = []
+        paras: list[str] = []
         while sum(len(p) for p in paras) < 2900:
             paras.append(" ".join(sentences(rng, topic, 3)))
         if k % 3 == 0:
             paras.insert(rng.randrange(1, len(paras)), W.SPAM_LINES[k % len(W.SPAM_LINES)])
-        out.append(Article(body="\n\n".join(paras), url=f"https://www.example-paper.com/{k}", source="stringer", id=k))
+        out.append(
+            Article(
+                body="\n\n".join(paras), url=f"https://www.example-paper.com/{k}", source="stringer", id=k
+            )
+        )
     return out
 
 
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     hook = Hook(Policy(budget_ms=1000.0))
     for a in arts[:20]:
         hook.decide(a)
-    times, actions = [], Counter()
+    times: list[float] = []
+    actions: Counter[str] = Counter()
     for _ in range(args.calls):
         for a in arts:
             t = time.perf_counter()

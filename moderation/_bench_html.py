@@ -15,6 +15,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 
@@ -25,6 +26,10 @@ def _best(fn: Callable[[], Any], passes: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return min(times)
+
+
+def _extract_all(fn: Callable[[str], str], pages: list[Any]) -> list[str]:
+    return [fn(p.html) for p in pages]
 
 
 def _quality(scanner: Any) -> dict[str, Any]:
@@ -116,7 +121,7 @@ def _extractors(passes: int) -> dict[str, Any]:
     out = {}
     for name, fn in candidates.items():
         texts = [fn(p.html) for p in article]
-        seconds = _best(lambda fn=fn: [fn(p.html) for p in article], passes)
+        seconds = _best(partial(_extract_all, fn, article), passes)
         found = total = 0
         extra = 0
         leaked = 0
@@ -151,7 +156,8 @@ def _hostile(scanner: Any) -> dict[str, Any]:
         "<a <a <a ... (2 MB)": "<a " * 700_000,
         "broken UTF-8 bytes": b"<html><body><p>caf\xc3 na\xefve \xff\xfe text</p></body></html>",
         "meta charset lies (says latin-1, is UTF-8)": (
-            '<html><head><meta charset="iso-8859-1"></head><body><p>Gr\u00fc\u00dfe aus M\u00fcnchen</p></body>'
+            '<html><head><meta charset="iso-8859-1"></head><body><p>Gr\u00fc\u00dfe aus '
+            "M\u00fcnchen</p></body>"
             "</html>"
         ).encode(),
         "NUL bytes": "<p>a\x00b</p>" * 1000,
@@ -161,7 +167,10 @@ def _hostile(scanner: Any) -> dict[str, Any]:
         t = time.perf_counter()
         try:
             res = hs.scan(page)
-            what = f"result: {len(res.text):,} text chars, {len(res.page_spans)} page spans, notes {list(res.notes)}"
+            what = (
+                f"result: {len(res.text):,} text chars, {len(res.page_spans)} page spans, "
+                f"notes {list(res.notes)}"
+            )
         except HtmlError as exc:
             what = f"error: {exc}"
         out[name] = {"seconds": round(time.perf_counter() - t, 2), "outcome": what}
@@ -186,10 +195,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("html", help="the HTML path: page-set quality, pages/s, extractors compared, hostile pages")
+    p = sub.add_parser(
+        "html", help="the HTML path: page-set quality, pages/s, extractors compared, hostile pages"
+    )
     p.add_argument(
-        "--parts", nargs="+", default=["quality", "speed", "extractors", "hostile"],
-        choices=["quality", "speed", "extractors", "hostile"], help="what to measure (default: all)",
+        "--parts",
+        nargs="+",
+        default=["quality", "speed", "extractors", "hostile"],
+        choices=["quality", "speed", "extractors", "hostile"],
+        help="what to measure (default: all)",
     )
     p.add_argument("--passes", type=int, default=5, help="timing passes; the best counts (default 5)")
     p.set_defaults(func=run)

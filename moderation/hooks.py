@@ -33,7 +33,9 @@
     strip = 0.9
 
 **Threads and async**: ``Hook`` is thread-safe (the scanner is; calls run on a small thread pool so the
-budget can be enforced); ``adecide`` is the same for asyncio code and never blocks the event loop.
+budget can be enforced); ``adecide`` is the same for asyncio code and never blocks the event loop. The
+budget is kept as well as Python threads allow: a scan holds the interpreter lock while it computes, so
+the waiting caller may wake a few milliseconds late, and takes the result if it is there by then.
 """
 
 from __future__ import annotations
@@ -162,14 +164,17 @@ def policies_from_dict(data: Mapping[str, Any], where: str = "policies") -> Poli
         raise ConfigurationError(f"{where}: unknown key(s) in [sources]: {sorted(bad)}")
     common = {
         "allow_sources": frozenset(str(s).strip().lower() for s in sources.get("allow", [])),
-        "own_domains": frozenset(str(s).strip().lower().removeprefix("www.") for s in sources.get("own_domains", [])),
+        "own_domains": frozenset(
+            str(s).strip().lower().removeprefix("www.") for s in sources.get("own_domains", [])
+        ),
     }
 
     def policy(name: str, values: Mapping[str, Any], base: Mapping[str, Any]) -> Policy:
         wrong = set(values) - set(POLICY_KEYS)
         if wrong:
             raise ConfigurationError(f"{where}: unknown key(s) in the {name} policy: {sorted(wrong)}")
-        return Policy(name=name, **{**base, **values}, **common)
+        merged: dict[str, Any] = {**base, **values, **common}
+        return Policy(name=name, **merged)
 
     defaults = dict(data.get("policy", {}))
     default = policy("default", defaults, {})
@@ -242,7 +247,9 @@ class Hook:
         workers: threads that run scans (the budget is enforced by waiting on them).
     """
 
-    def __init__(self, policies: Policies | Policy | None = None, scanner: Scanner | None = None, workers: int = 2) -> None:
+    def __init__(
+        self, policies: Policies | Policy | None = None, scanner: Scanner | None = None, workers: int = 2
+    ) -> None:
         if isinstance(policies, Policy):
             policies = Policies(policies)
         self.policies = policies or Policies()
@@ -251,7 +258,9 @@ class Hook:
 
             scanner = Scanner.default()
         self.scanner = scanner
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="moderation-hook")
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max(1, workers), thread_name_prefix="moderation-hook"
+        )
         checker = scanner.url_checker
         from . import __version__
 
@@ -296,13 +305,27 @@ class Hook:
         self._pool.shutdown(wait=True)
 
     def _keep(
-        self, article: Article, policy: Policy, start: float, allowed: str | None = None, timed_out: bool = False
+        self,
+        article: Article,
+        policy: Policy,
+        start: float,
+        allowed: str | None = None,
+        timed_out: bool = False,
     ) -> Decision:
         body = article.body
         why = allowed or f"time budget of {policy.budget_ms:g} ms ran out; kept unscanned (fail open)"
         return Decision(
-            "keep", article, body, body, (), (why,), policy.name, timed_out=timed_out, allowed=bool(allowed),
-            elapsed_ms=1000 * (time.perf_counter() - start), versions=self.versions,
+            "keep",
+            article,
+            body,
+            body,
+            (),
+            (why,),
+            policy.name,
+            timed_out=timed_out,
+            allowed=bool(allowed),
+            elapsed_ms=1000 * (time.perf_counter() - start),
+            versions=self.versions,
         )
 
     def _judge(self, article: Article, policy: Policy) -> Decision:
@@ -312,7 +335,9 @@ class Hook:
         if article.html is not None:
             res = self.scanner.scan_html(article.html, url=article.url, id=article.id)
             body, spans, cleaned_html = res.text, res.spans, res.cleaned_html
-            page_reasons = [f"{r.code}: {r.text}" for p in res.page_spans for r in p.reasons if r.code != "text.model"]
+            page_reasons = [
+                f"{r.code}: {r.text}" for p in res.page_spans for r in p.reasons if r.code != "text.model"
+            ]
         else:
             res_t = self.scanner.scan(article.body, url=article.url, id=article.id)
             body, spans, page_reasons = article.body, res_t.spans, []
@@ -329,8 +354,18 @@ class Hook:
         else:
             action = "flag"
         score = max((s.score for s in reported), default=0.0)
-        return Decision(action, article, body, cleaned, reported, reasons, policy.name, score=score,
-                        versions=self.versions, cleaned_html=cleaned_html)
+        return Decision(
+            action,
+            article,
+            body,
+            cleaned,
+            reported,
+            reasons,
+            policy.name,
+            score=score,
+            versions=self.versions,
+            cleaned_html=cleaned_html,
+        )
 
 
 def _share(body: str, spans: tuple[Any, ...]) -> float:
@@ -352,4 +387,14 @@ def decide(article: Article, policy: Policy | None = None) -> Decision:
     return _shared.decide(article, policy)
 
 
-__all__ = ["Action", "Article", "Decision", "Hook", "Policies", "Policy", "decide", "load_policies", "policies_from_dict"]
+__all__ = [
+    "Action",
+    "Article",
+    "Decision",
+    "Hook",
+    "Policies",
+    "Policy",
+    "decide",
+    "load_policies",
+    "policies_from_dict",
+]

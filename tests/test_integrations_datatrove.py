@@ -8,16 +8,18 @@ import random
 
 import pytest
 
-pytest.importorskip("datatrove", reason="the datatrove extra is not installed (pip install 'moderation[datatrove]')")
+pytest.importorskip(
+    "datatrove", reason="the datatrove extra is not installed (pip install 'moderation[datatrove]')"
+)
 
-from datatrove.executor import LocalPipelineExecutor  # noqa: E402
-from datatrove.pipeline.readers import JsonlReader  # noqa: E402
-from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
 
-from moderation.html.pageset import _words as W  # noqa: E402
-from moderation.html.pageset import build_pages  # noqa: E402
-from moderation.html.pageset._build import sentences  # noqa: E402
-from moderation.integrations.datatrove import ModerationFilter, ModerationFormatter  # noqa: E402
+from moderation.html.pageset import _words as W
+from moderation.html.pageset import build_pages
+from moderation.html.pageset._build import sentences
+from moderation.integrations.datatrove import ModerationFilter, ModerationFormatter
 
 
 def _docs():
@@ -29,8 +31,14 @@ def _docs():
         spam = W.SPAM_LINES[k % len(W.SPAM_LINES)] if k % 3 == 0 else None
         if spam:
             paras.insert(2, spam)
-        docs.append({"id": f"doc-{k}", "text": "\n\n".join(paras), "url": f"https://www.example-paper.com/{k}",
-                     "spam": spam})
+        docs.append(
+            {
+                "id": f"doc-{k}",
+                "text": "\n\n".join(paras),
+                "url": f"https://www.example-paper.com/{k}",
+                "spam": spam,
+            }
+        )
     return docs
 
 
@@ -57,16 +65,22 @@ def _read(folder):
 
 
 def _run(pipeline, tmp_path, name):
-    LocalPipelineExecutor(pipeline=pipeline, tasks=2, workers=1, logging_dir=str(tmp_path / f"logs-{name}")).run()
+    LocalPipelineExecutor(
+        pipeline=pipeline, tasks=2, workers=1, logging_dir=str(tmp_path / f"logs-{name}")
+    ).run()
 
 
 def test_the_filter_drops_spam_with_our_reasons(data):
     tmp_path, docs = data
-    _run([
-        JsonlReader(str(tmp_path / "in")),
-        ModerationFilter(exclusion_writer=JsonlWriter(str(tmp_path / "dropped"))),
-        JsonlWriter(str(tmp_path / "kept")),
-    ], tmp_path, "filter")
+    _run(
+        [
+            JsonlReader(str(tmp_path / "in")),
+            ModerationFilter(exclusion_writer=JsonlWriter(str(tmp_path / "dropped"))),
+            JsonlWriter(str(tmp_path / "kept")),
+        ],
+        tmp_path,
+        "filter",
+    )
     kept, dropped = _read(tmp_path / "kept"), _read(tmp_path / "dropped")
     assert set(kept) == {i for i, d in docs.items() if not d["spam"]}
     assert set(dropped) == {i for i, d in docs.items() if d["spam"]}
@@ -79,8 +93,15 @@ def test_the_filter_drops_spam_with_our_reasons(data):
 
 def test_the_formatter_strips_spans_and_keeps_the_rest(data):
     tmp_path, docs = data
-    _run([JsonlReader(str(tmp_path / "in")), ModerationFormatter(batch_size=4), JsonlWriter(str(tmp_path / "out"))],
-         tmp_path, "format")
+    _run(
+        [
+            JsonlReader(str(tmp_path / "in")),
+            ModerationFormatter(batch_size=4),
+            JsonlWriter(str(tmp_path / "out")),
+        ],
+        tmp_path,
+        "format",
+    )
     out = _read(tmp_path / "out")
     assert set(out) == set(docs)
     for i, row in out.items():
@@ -105,7 +126,11 @@ def test_html_documents_become_cleaned_pages(tmp_path):
     with open(src / "pages.jsonl", "w", encoding="utf-8") as f:
         for p in pages:
             f.write(json.dumps({"id": p.name, "text": p.html, "url": p.url}) + "\n")
-    _run([JsonlReader(str(src)), ModerationFormatter(html=True), JsonlWriter(str(tmp_path / "out"))], tmp_path, "html")
+    _run(
+        [JsonlReader(str(src)), ModerationFormatter(html=True), JsonlWriter(str(tmp_path / "out"))],
+        tmp_path,
+        "html",
+    )
     out = _read(tmp_path / "out")
     for p in pages:
         row = out[p.name]

@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("scrapy", reason="the scrapy extra is not installed (pip install 'moderation[scrapy]')")
 
-from moderation.html.pageset import build_pages  # noqa: E402
+from moderation.html.pageset import build_pages
 
-from .conftest import ROOT  # noqa: E402
+from .conftest import ROOT
 
-RUNNER = '''
+RUNNER = """
 import json, sys
 import scrapy
 from scrapy.crawler import CrawlerProcess
@@ -51,7 +51,7 @@ process.crawl(crawler)
 process.start()
 with open(stats_file, "w") as f:
     json.dump(crawler.stats.get_stats(), f, default=str)
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +79,15 @@ def _crawl(site_url, tmp_path, mode):
     out, stats = tmp_path / f"items-{mode}.jsonl", tmp_path / f"stats-{mode}.json"
     proc = subprocess.run(
         [sys.executable, str(runner), f"{site_url}/index.html", str(out), mode, str(stats)],
-        capture_output=True, text=True, timeout=300, cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(ROOT),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    items = (
+        [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    )
     return items, json.loads(stats.read_text(encoding="utf-8"))
 
 

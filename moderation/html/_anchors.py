@@ -95,7 +95,7 @@ def anchor_text(tree: Tree, index: int, starts: list[int], blocks: list[int] | N
     ``blocks`` (each element's block), text of different blocks is kept apart by a space."""
     el = tree.elements[index]
     k = bisect_left(starts, el.open_end)
-    parts = []
+    parts: list[str] = []
     last = -1
     while k < len(tree.texts) and tree.texts[k].start < el.end:
         node = tree.texts[k]

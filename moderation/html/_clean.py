@@ -37,7 +37,13 @@ class HtmlRecords:
             "verdict": res.verdict,
             "score": round(res.score, 4),
             "spans": [
-                {"start": s.start, "end": s.end, "text": s.text, "score": round(s.score, 4), "reasons": list(s.reasons)}
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "score": round(s.score, 4),
+                    "reasons": list(s.reasons),
+                }
                 for s in res.spans
             ],
             "page_spans": [p.to_dict() for p in res.page_spans],
@@ -45,7 +51,9 @@ class HtmlRecords:
             "model_version": res.model_version,
         }
 
-    def apply(self, opts: CleanOptions, p: _Parsed, res: HtmlScanResult, stats: CleanStats) -> dict[str, Any] | bytes:
+    def apply(
+        self, opts: CleanOptions, p: _Parsed, res: HtmlScanResult, stats: CleanStats
+    ) -> dict[str, Any] | bytes:
         """Count the result; the record to write, or the drop-log line."""
         from .._sinks import json_line
 
@@ -67,8 +75,13 @@ class HtmlRecords:
             stats.dropped += 1
             stats.dropped_by[why] += 1
             stats.chars_removed += len(page)
-            note = {**self.annotation(res, "dropped", len(page)), "reason": f"spam score {top.score:.2f}: {why}"}
-            return json_line({"source": p.source, "line": p.line, "record": {**record, opts.annotation_field: note}})
+            note = {
+                **self.annotation(res, "dropped", len(page)),
+                "reason": f"spam score {top.score:.2f}: {why}",
+            }
+            return json_line(
+                {"source": p.source, "line": p.line, "record": {**record, opts.annotation_field: note}}
+            )
         stats.written += 1
         if opts.mode == "annotate":
             return {**record, opts.annotation_field: self.annotation(res, "annotated", 0)}

@@ -236,7 +236,7 @@ def extract(tree: Tree) -> Extraction:
     )
     for el in elements:
         i = el.index
-        if i == root or i == h1:
+        if i in (root, h1):
             inside[i] = True
         elif i > 0 and inside[el.parent]:
             inside[i] = not (
@@ -287,8 +287,7 @@ def _assemble(ext: Extraction, inside: list[bool]) -> None:
             continue
         if pending:
             if out and out[-1].endswith(" "):
-                out[-1] = out[-1][:-1]
-                ext.lengths[-1] -= 1
+                _trim_last(ext, out)
                 length -= 1
             out.append(pending)
             length += len(pending)
@@ -301,9 +300,18 @@ def _assemble(ext: Extraction, inside: list[bool]) -> None:
         length += len(e)
         last_space = e.endswith(" ")
     if out and out[-1].endswith(" "):
-        out[-1] = out[-1][:-1]
-        ext.lengths[-1] -= 1
+        _trim_last(ext, out)
     ext.text = "".join(out)
+
+
+def _trim_last(ext: Extraction, out: list[str]) -> None:
+    """Drop the last run's trailing space (before a separator or at the end); a run left empty goes."""
+    out[-1] = out[-1][:-1]
+    ext.lengths[-1] -= 1
+    if not ext.lengths[-1]:
+        out.pop()
+        for runs in (ext.starts, ext.nodes, ext.skips, ext.lengths):
+            runs.pop()
 
 
 __all__ = ["Context", "Element", "Extraction", "emit", "emit_map", "extract"]

@@ -146,7 +146,9 @@ class Judge:
             if domains and strong:
                 shown = ", ".join(domains[:4]) + (" ..." if len(domains) > 4 else "")
                 why = Reason(
-                    "html.hidden", f"hidden from readers ({how}) with links to {shown}", {"how": how, "domains": domains}
+                    "html.hidden",
+                    f"hidden from readers ({how}) with links to {shown}",
+                    {"how": how, "domains": domains},
                 )
                 self.flag(h, [why, *strong[:3]], 0.97)
             elif not anchors:
@@ -169,8 +171,11 @@ class Judge:
             strong = [r for x in found if self.evidence_of(x)[1] for r in self.evidence_of(x)[0]]
             domains = _domains(found)
             if domains and strong:
-                why = Reason("html.hidden", f"hidden from readers (inside <noscript>) with links to {', '.join(domains[:4])}",
-                             {"how": "noscript", "domains": domains})
+                why = Reason(
+                    "html.hidden",
+                    f"hidden from readers (inside <noscript>) with links to {', '.join(domains[:4])}",
+                    {"how": "noscript", "domains": domains},
+                )
                 self.flag(index, [why, *strong[:3]], 0.95)
 
     def evidence_of(self, a: Anchor) -> tuple[list[Reason], bool]:

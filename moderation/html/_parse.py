@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 MAX_DEPTH = 512
 
 VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen frame basefont bgsound".split()
+    "area base br col embed hr img input link meta param source track wbr keygen frame basefont "
+    "bgsound".split()
 )
 # their content is not markup: it runs to the matching end tag
 RAW_TEXT = frozenset("script style xmp iframe noembed noframes noscript textarea title plaintext".split())

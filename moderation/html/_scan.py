@@ -15,22 +15,33 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._cleaning import cut_spans
 from .._errors import InputError
-from .._types import ScanResult, Span
-from ._anchors import anchor_text, anchors, own_domains
+from .._types import ScanResult
+from ._anchors import anchors, own_domains
 from ._decode import decode
 from ._extract import Extraction, extract
 from ._judge import Finding, Judge
+from ._merge import (
+    comment_doc,
+    comment_findings,
+    cut,
+    embeds,
+    engine_findings,
+    merge_spans,
+    outermost,
+    range_text,
+    trim,
+    visible,
+    without_embedded,
+)
 from ._parse import parse
-from ._reasons import Reason, unique
+from ._reasons import unique
 from ._result import HtmlScanResult, PageSpan
-from ._signals import spam_words
 
 if TYPE_CHECKING:
     from .._scanner import Scanner
@@ -61,7 +72,12 @@ def _as_item(item: Any, index: int) -> tuple[str | bytes, str | None, Any, str |
     if isinstance(item, Mapping):
         page = item.get("html")
         if not isinstance(page, str | bytes):
-            raise HtmlError("record has no 'html' string", record_id=item.get("id", index))
+            what = (
+                "no 'html' field"
+                if page is None
+                else f"'html' is {type(page).__name__}, not a string or bytes"
+            )
+            raise HtmlError(f"record has {what}", record_id=item.get("id", index))
         url = item.get("url")
         charset = item.get("charset")
         return (
@@ -81,20 +97,32 @@ class HtmlScanner:
     Args:
         scanner: the text engine; ``None`` = HTML evidence only (no text model, no article spans).
         max_bytes: pages larger than this are refused with an ``HtmlError`` (default 32 MiB).
+        url_checker: judges link targets (default: the scanner's, else ``UrlChecker.default()``).
     """
 
-    def __init__(self, scanner: Scanner | None, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, scanner: Scanner | None, max_bytes: int = MAX_BYTES, url_checker: Any = None) -> None:
         self.scanner = scanner
         self.max_bytes = max_bytes
+        self._url_checker = url_checker
 
     @property
     def _checker(self) -> Any:
-        return self.scanner.url_checker if self.scanner is not None else None
+        """The scanner's URL checker; without a scanner, ``UrlChecker.default()`` (no text models loaded)."""
+        if self._url_checker is None:
+            if self.scanner is not None:
+                self._url_checker = self.scanner.url_checker
+            else:
+                from .._url_checker import UrlChecker
+
+                self._url_checker = UrlChecker.default()
+        return self._url_checker
 
     def scan(
         self, html: str | bytes, url: str | None = None, id: Any = None, charset: str | None = None
     ) -> HtmlScanResult:
         """Scan one page (``bytes`` are decoded: ``charset`` from the transport, else sniffed)."""
+        if not isinstance(html, str | bytes):
+            raise HtmlError(f"html must be a string or bytes, not {type(html).__name__}", record_id=id)
         return next(iter(self.scan_many([{"html": html, "url": url, "id": id, "charset": charset}])))
 
     def scan_many(self, items: Iterable[Any], batch_size: int | None = None) -> Iterator[HtmlScanResult]:
@@ -144,9 +172,8 @@ class HtmlScanner:
         base = url or _canonical(tree)
         links = anchors(tree, base, own)
         findings = Judge(ext, links, self._checker, base, own).run()
-        page = _Page(id, url, ext, findings, encoding, notes, embeds=_embeds(tree, links))
-        _comment_doc(page)
-        return page
+        comments, comment_text = comment_doc(ext)
+        return _Page(id, url, ext, findings, encoding, notes, comments, comment_text, embeds(tree, links))
 
     def _finish_batch(self, pages: Sequence[_Page]) -> list[HtmlScanResult]:
         text_results: list[ScanResult | None] = [None] * len(pages)
@@ -170,12 +197,12 @@ class HtmlScanner:
         ext = page.ext
         findings = list(page.findings)
         if text is not None and page.embeds:
-            text = _without_embedded(ext, text, page.embeds)
+            text = without_embedded(ext, text, page.embeds)
         if text is not None:
-            findings.extend(_engine_findings(ext, text))
+            findings.extend(engine_findings(ext, text))
         if comments is not None:
-            findings.extend(_comment_findings(page, comments))
-        findings = _outermost(findings)
+            findings.extend(comment_findings(ext, page.comments, page.comment_text, comments))
+        findings = outermost(findings)
         tree = ext.tree
         page_spans = []
         text_spans: list[tuple[int, int, float, list[str]]] = []
@@ -184,16 +211,16 @@ class HtmlScanner:
             if f.start == el.start and f.end == el.end:
                 where = ext.text_range(f.element)
             else:
-                where = _range_text(ext, f)
+                where = range_text(ext, f)
             if where is not None:
-                where = _trim(ext.text, *where)
+                where = trim(ext.text, *where)
             page_spans.append(
                 PageSpan(
                     f.start,
                     f.end,
                     tree.path(f.element),
                     el.tag,
-                    _visible(ext, f),
+                    visible(ext, f),
                     f.score,
                     unique(f.reasons),
                     where[0] if where else None,
@@ -204,7 +231,7 @@ class HtmlScanner:
                 text_spans.append((where[0], where[1], f.score, [r.text for r in unique(f.reasons)]))
         if text is not None:
             text_spans.extend((s.start, s.end, s.score, list(s.reasons)) for s in text.spans)
-        spans = _merge_spans(ext.text, text_spans)
+        spans = merge_spans(ext.text, text_spans)
         scores = [s.score for s in spans] + [p.score for p in page_spans]
         doc_score = max(scores) if scores else (text.score if text is not None else 0.0)
         return HtmlScanResult(
@@ -218,7 +245,7 @@ class HtmlScanner:
             links=text.links if text is not None else (),
             page_spans=tuple(page_spans),
             cleaned_text=cut_spans(ext.text, [(s.start, s.end) for s in spans]),
-            cleaned_html=_cut(tree.source, [(p.start, p.end) for p in page_spans]),
+            cleaned_html=cut(tree.source, [(p.start, p.end) for p in page_spans]),
             encoding=page.encoding,
             notes=tuple(page.notes),
             model_version=self.scanner.model_version if self.scanner is not None else "",
@@ -235,235 +262,3 @@ def _canonical(tree: Any) -> str | None:
         if el.tag == "body":
             return None
     return None
-
-
-def _embeds(tree: Any, links: list[Any]) -> list[tuple[int, int]]:
-    """Source ranges of embedded social posts: a ``blockquote`` (the way X, Instagram, TikTok and Facebook
-    embeds are written) holding a link to the platform. Quoted posts are chatty by nature; the text model's
-    spans inside them are not taken (see ``_without_embedded``)."""
-    out = []
-    elements = tree.elements
-    for a in links:
-        if not a.platform:
-            continue
-        i = elements[a.element].parent
-        while i > 0 and elements[i].tag != "blockquote":
-            i = elements[i].parent
-        if i > 0 and (elements[i].start, elements[i].end) not in out:
-            out.append((elements[i].start, elements[i].end))
-    return out
-
-
-def _without_embedded(ext: Extraction, result: ScanResult, embeds: list[tuple[int, int]]) -> ScanResult:
-    """The text result without spans that lie inside embedded social posts."""
-    from dataclasses import replace
-
-    keep = []
-    for span in result.spans:
-        s, e = ext.source_range(span.start, span.end)
-        if not any(a <= s and e <= b for a, b in embeds):
-            keep.append(span)
-    if len(keep) == len(result.spans):
-        return result
-    return replace(result, spans=tuple(keep), verdict="spam" if keep else "clean")
-
-
-def _comment_doc(page: _Page) -> None:
-    """The comments' text as one document (a paragraph per comment) for the text engine."""
-    tree, ctx = page.ext.tree, page.ext.context
-    starts = [t.start for t in tree.texts]
-    parts, pos = [], 0
-    for el in tree.elements:
-        if ctx.comment_item[el.index] != el.index:
-            continue
-        text = anchor_text(tree, el.index, starts, ctx.block)
-        if not text:
-            continue
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        page.comments.append((el.index, pos, pos + len(text)))
-        parts.append(text)
-        pos += len(text)
-    page.comment_text = "".join(parts)
-
-
-def _model_reasons(span: Span) -> list[Reason]:
-    first = Reason("text.model", f"text model score {span.score:.2f}", {"score": round(span.score, 4)})
-    return [first, *(Reason("text.model", r) for r in span.reasons)]
-
-
-def _nonspace(s: str) -> int:
-    return len(s) - s.count(" ") - s.count("\n")
-
-
-def _engine_findings(ext: Extraction, result: ScanResult) -> list[Finding]:
-    """Each engine span as whole block elements when it covers (nearly) all of them, else as a source range
-    grown to whole elements where it would cut one in two."""
-    out = []
-    text, tree = ext.text, ext.tree
-    for span in result.spans:
-        blocks: list[int] = []
-        for k, start in enumerate(ext.starts):
-            if start >= span.end:
-                break
-            if start + ext.lengths[k] > span.start:
-                b = ext.context.block[tree.texts[ext.nodes[k]].parent]
-                if b not in blocks:
-                    blocks.append(b)
-        whole = []
-        for b in blocks:
-            r = ext.text_range(b)
-            if r is None:
-                continue
-            inside = text[max(r[0], span.start) : min(r[1], span.end)]
-            if _nonspace(inside) >= 0.8 * max(1, _nonspace(text[r[0] : r[1]])):
-                whole.append(b)
-            else:
-                whole = []
-                break
-        reasons = _model_reasons(span)
-        if whole:
-            for b in whole:
-                el = tree.elements[b]
-                out.append(Finding(b, list(reasons), span.score, el.start, el.end))
-            continue
-        s, e = ext.source_range(span.start, span.end)
-        s, e, holder = _balanced(tree, s, e)
-        out.append(Finding(holder, list(reasons), span.score, s, e))
-    return out
-
-
-def _balanced(tree: Any, s: int, e: int) -> tuple[int, int, int]:
-    """Grow ``[s, e)`` so that it cuts no element in two; also return the innermost element holding it."""
-    changed = True
-    while changed:
-        changed = False
-        for el in tree.elements[1:]:
-            if el.start >= e:
-                break
-            if el.end <= s:
-                continue
-            starts_inside = s <= el.start < e
-            ends_inside = s < el.end <= e
-            if starts_inside and not ends_inside:
-                e, changed = el.end, True
-            elif (ends_inside and not starts_inside and el.open_end > s) or (
-                not starts_inside and el.start < s < el.open_end
-            ):
-                s, changed = el.start, True
-    holder = 0
-    for el in tree.elements[1:]:
-        if el.start > s:
-            break
-        if el.start <= s and e <= el.end:
-            holder = el.index
-    return s, e, holder
-
-
-_CUE = re.compile(
-    r"(?:\+?\d[\d ()-]{7,}\d)|(?:[$€£]\s?\d)|(?:\d\s?(?:usd|eur|dollars|euros|pounds))|whatsapp|telegram|dm me",
-    re.I,
-)
-
-
-def _spam_cue(text: str, start: int, end: int, result: ScanResult) -> bool:
-    """A comment the text model flags counts only with a cue of its own beyond its tone (comments are chatty,
-    which the model was taught to find in articles): a link, spam words, a phone number, money, a chat
-    invitation."""
-    if any(start <= lk.start and lk.end <= end for lk in result.links):
-        return True
-    own = text[start:end]
-    return bool(spam_words(own)) or bool(_CUE.search(own))
-
-
-def _comment_findings(page: _Page, result: ScanResult) -> list[Finding]:
-    """Comments at least half flagged by the text model, with a cue of their own."""
-    out = []
-    tree = page.ext.tree
-    for item, a, b in page.comments:
-        flagged = [s for s in result.spans if min(b, s.end) > max(a, s.start)]
-        covered = sum(min(b, s.end) - max(a, s.start) for s in flagged)
-        if not flagged or covered < 0.5 * (b - a) or not _spam_cue(page.comment_text, a, b, result):
-            continue
-        span = max(flagged, key=lambda s: s.score)
-        el = tree.elements[item]
-        why = Reason("html.comment-text", "comment flagged by the text model", {})
-        out.append(Finding(item, [why, *_model_reasons(span)], span.score, el.start, el.end))
-    return out
-
-
-def _outermost(findings: list[Finding]) -> list[Finding]:
-    out: list[Finding] = []
-    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if out and f.start < out[-1].end:
-            last = out[-1]
-            last.reasons.extend(r for r in f.reasons if r not in last.reasons)
-            last.end = max(last.end, f.end)
-            last.score = max(last.score, f.score)
-            continue
-        out.append(f)
-    return out
-
-
-def _range_text(ext: Extraction, f: Finding) -> tuple[int, int] | None:
-    """The article text that came from source ``[f.start, f.end)``."""
-    texts = ext.tree.texts
-    first = last = None
-    for k, node_index in enumerate(ext.nodes):
-        node = texts[node_index]
-        if node.start >= f.end:
-            break
-        if node.end > f.start and node.start >= f.start:
-            if first is None:
-                first = k
-            last = k
-    if first is None or last is None:
-        return None
-    return ext.starts[first], ext.starts[last] + ext.lengths[last]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _visible(ext: Extraction, f: Finding) -> str:
-    from ._extract import emit
-
-    tree = ext.tree
-    parts = [tree.source[t.start : t.end] for t in tree.texts if f.start <= t.start and t.end <= f.end]
-    return " ".join(emit("".join(parts)).split())
-
-
-def _merge_spans(text: str, spans: list[tuple[int, int, float, list[str]]]) -> tuple[Span, ...]:
-    out: list[tuple[int, int, float, list[str]]] = []
-    for s, e, score, reasons in sorted(spans, key=lambda x: (x[0], -x[1])):
-        if e <= s:
-            continue
-        if out and s < out[-1][1]:
-            ls, le, lscore, lreasons = out[-1]
-            out[-1] = (
-                ls,
-                max(le, e),
-                max(lscore, score),
-                lreasons + [r for r in reasons if r not in lreasons],
-            )
-        else:
-            out.append((s, e, score, list(reasons)))
-    return tuple(Span(s, e, text[s:e], score, "spam", tuple(r)) for s, e, score, r in out)
-
-
-def _cut(source: str, ranges: list[tuple[int, int]]) -> str:
-    if not ranges:
-        return source
-    out, pos = [], 0
-    for s, e in sorted(ranges):
-        if s > pos:
-            out.append(source[pos:s])
-        pos = max(pos, e)
-    out.append(source[pos:])
-    return "".join(out)

@@ -51,12 +51,17 @@ class _Scanning:
             from .._scanner import Scanner
             from .._settings import Settings
 
-            settings = Settings(model_dir=Path(self.model_dir) if self.model_dir else None, span_threshold=self.threshold)
+            settings = Settings(
+                model_dir=Path(self.model_dir) if self.model_dir else None, span_threshold=self.threshold
+            )
             self._scanner = Scanner.default(settings)
         return self._scanner
 
     def scan(self, docs: list[Document]) -> list[Any]:
-        items = [{"id": d.id, "url": d.metadata.get("url") if isinstance(d.metadata.get("url"), str) else None} for d in docs]
+        items = [
+            {"id": d.id, "url": d.metadata.get("url") if isinstance(d.metadata.get("url"), str) else None}
+            for d in docs
+        ]
         if self.html:
             from ..html import HtmlScanner
 
@@ -72,7 +77,13 @@ class _Scanning:
             "verdict": res.verdict,
             "score": round(res.score, 4),
             "spans": [
-                {"start": s.start, "end": s.end, "text": s.text, "score": round(s.score, 4), "reasons": list(s.reasons)}
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "score": round(s.score, 4),
+                    "reasons": list(s.reasons),
+                }
                 for s in res.spans
             ],
             "model_version": res.model_version,
@@ -154,7 +165,11 @@ class ModerationFormatter(_Scanning, PipelineStep):
     type = "✂️ - FORMAT"
 
     def __init__(
-        self, batch_size: int = 64, html: bool = False, threshold: float | None = None, model_dir: str | None = None
+        self,
+        batch_size: int = 64,
+        html: bool = False,
+        threshold: float | None = None,
+        model_dir: str | None = None,
     ) -> None:
         super().__init__()
         self.batch_size, self.html, self.threshold, self.model_dir = batch_size, html, threshold, model_dir

@@ -1,4 +1,5 @@
-"""A Scrapy item pipeline that strips, drops or annotates injected spam (``pip install 'moderation[scrapy]'``).
+"""A Scrapy item pipeline that strips, drops or annotates injected spam
+(``pip install 'moderation[scrapy]'``).
 
 ``settings.py``::
 
@@ -115,8 +116,10 @@ class ModerationPipeline:
             return item
         page_spans = getattr(result, "page_spans", ())
         spam = result.verdict == "spam"
-        codes = sorted({r.code for p in page_spans for r in p.reasons}) if page_spans else (
-            ["text.model"] if result.spans else []
+        codes = (
+            sorted({r.code for p in page_spans for r in p.reasons})
+            if page_spans
+            else (["text.model"] if result.spans else [])
         )
         if spam:
             stats.inc_value("moderation/spam")

@@ -185,7 +185,8 @@ def footer(rng: random.Random, own: str, brand: str, links: int) -> str:
 def related(rng: random.Random, own: str, count: int, cls: str = "related-articles") -> str:
     heads = rng.sample(W.RELATED_HEADLINES, count)
     items = "".join(
-        f'<li><a href="https://www.{own}/news/{k}-{h.lower().replace(" ", "-")[:30]}">{html.escape(h)}</a></li>'
+        f'<li><a href="https://www.{own}/news/{k}-{h.lower().replace(" ", "-")[:30]}">'
+        f"{html.escape(h)}</a></li>"
         for k, h in enumerate(heads)
     )
     return f'<section class="{cls}"><h3>Related stories</h3><ul>{items}</ul></section>\n'
@@ -200,7 +201,8 @@ def share(url: str, title: str) -> str:
         f'<a href="https://www.facebook.com/sharer/sharer.php?u={u}" rel="nofollow noopener">Facebook</a> '
         f'<a href="https://twitter.com/intent/tweet?url={u}&amp;text={t}" rel="nofollow noopener">X</a> '
         f'<a href="https://api.whatsapp.com/send?text={u}" rel="nofollow noopener">WhatsApp</a> '
-        '<button type="button" aria-label="Copy link"><span aria-hidden="true">&#128279;</span></button></div>\n'
+        '<button type="button" aria-label="Copy link"><span '
+        'aria-hidden="true">&#128279;</span></button></div>\n'
     )
 
 
@@ -208,7 +210,8 @@ def ad_slot(k: int) -> str:
     """An empty ad slot the way publishers' pages carry them (filled by script; not injected spam)."""
     return (
         f'<div class="ad-slot ad-mpu" id="div-gpt-ad-{1000 + k}"><span class="ad-label">Advertisement</span>'
-        f"<script>googletag.cmd.push(function(){{googletag.display('div-gpt-ad-{1000 + k}')}});</script></div>\n"
+        "<script>googletag.cmd.push(function(){"
+        f"googletag.display('div-gpt-ad-{1000 + k}')}});</script></div>\n"
     )
 
 
@@ -232,10 +235,16 @@ def card_grid(rng: random.Random, own: str, count: int) -> str:
         cards.append(
             f'<div class="card card--teaser" data-position="{k}"><div class="card__inner">'
             f'<a class="card__link" href="/news/{k}/{slug}"><div class="card__media">'
-            f'<img src="https://img.{own}/{k}/thumb.jpg" alt="" loading="lazy" width="320" height="180"></div>'
+            f'<img src="https://img.{own}/{k}/thumb.jpg" alt="" loading="lazy" width="320" '
+            f'height="180"></div>'
             f'<div class="card__body"><span class="card__kicker">Local</span>'
             f'<h4 class="card__title">{html.escape(h)}</h4></div></a>'
-            '<div class="card__meta"><svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 0a8 8 0 1'
+            '<div class="card__meta"><svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 '
+            "0a8 8 0 1"
             '0 0 16A8 8 0 0 0 8 0z"/></svg><time>3 h</time></div></div></div>'
         )
-    return '<section class="more-stories"><h3>More from the site</h3><div class="grid">' + "".join(cards) + "</div></section>\n"
+    return (
+        '<section class="more-stories"><h3>More from the site</h3><div class="grid">'
+        + "".join(cards)
+        + "</div></section>\n"
+    )

@@ -36,10 +36,13 @@ a small redelivery fee.}}</p>
 be opened.}}</p>
 <p>{{A spokesperson for <a href="https://www.northgatebank.co.uk/security">the local bank</a> said customers
 who entered card details should call the number on the back of their card.}}</p>
-<p>{{Reports can be made through <a href="https://www.actionfraud.police.uk/">the national fraud line</a>.}}</p>
+<p>{{Reports can be made through <a href="https://www.actionfraud.police.uk/">the national fraud
+line</a>.}}</p>
 </div></article>
-<section id="comments"><div class="comment"><p>{{Got one of these yesterday, deleted it straight away.}}</p></div>
-<div class="comment"><p>{{My mother nearly paid. Please share this with older relatives.}}</p></div></section>""",
+<section id="comments"><div class="comment"><p>{{Got one of these yesterday, deleted it straight
+away.}}</p></div>
+<div class="comment"><p>{{My mother nearly paid. Please share this with older relatives.}}</p></div>
+</section>""",
     ),
     (
         "hw-affiliate",
@@ -93,7 +96,8 @@ unless necessary. Updates to follow.}}</p>&mdash; County Police (@countypolice) 
 href="https://twitter.com/countypolice/status/1864512345678901234">November 30, 2026</a></blockquote></div>
 <div class="live-post"><time>10:05</time><p>{{Schools in the north of the county will close at noon, the
 council said on <a href="https://x.com/countycouncil">its X account</a>.}}</p></div>
-<div class="live-post"><time>10:30</time><p>{{Power has been restored to about 2,000 homes.}}</p></div></div>""",
+<div class="live-post"><time>10:30</time><p>{{Power has been restored to about 2,000 homes.}}</p></div>
+</div>""",
     ),
     (
         "hw-disqus-clean",
@@ -104,7 +108,9 @@ council said on <a href="https://x.com/countycouncil">its X account</a>.}}</p></
 <p>{{Other towns that tried it reversed the charges within a year.}}</p></div></article>
 <div id="disqus_thread"><div class="post"><span class="author">mike_r</span><p>{{Agree. The figures from
 <a href="https://www.eastfield.gov.uk/parking-review">the council's own review</a> say the same.}}</p></div>
-<div class="post"><span class="author">Sue</span><p>{{I disagree, the high street needs fewer cars.}}</p></div></div>""",
+<div class="post"><span class="author">Sue</span>
+<p>{{I disagree, the high street needs fewer cars.}}</p></div>
+</div>""",
     ),
     (
         "hw-hidden-span",
@@ -134,9 +140,11 @@ href="https://sure-bet-tips.bet/">betting tips</a> <a href="https://pharma-disco
         """<article><h1>{{Swimming pool to reopen after repairs}}</h1><div class="post-content">
 <p>{{The leisure centre pool reopens on Monday after a three-month repair of its roof.}}</p>
 <p>{{Swimming lessons resume the same week.}}</p></div></article>
-<div id="disqus_thread"><div class="post"><span class="author">Dan</span><p>{{Great news for the kids.}}</p></div>
+<div id="disqus_thread"><div class="post"><span class="author">Dan</span>
+<p>{{Great news for the kids.}}</p></div>
 [[spam:comment]]<div class="post"><span class="author">Earn Fast</span><p>I earn 300 dollars a day from home,
-read how at <a href="https://work-online-easy.top/join" rel="nofollow">my page</a></p></div>[[/spam]]</div>""",
+read how at <a href="https://work-online-easy.top/join" rel="nofollow">my page</a></p></div>[[/spam]]
+</div>""",
     ),
     (
         "hw-glued-sentence",

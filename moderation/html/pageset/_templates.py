@@ -72,11 +72,14 @@ def semantic(b: Builder, plan: Plan, url: str, brand: str) -> None:
     _body(b, plan)
     b.add("</div>\n" + B.share(url, title))
     b.add(
-        '<footer class="story-tags">Tags: <a href="/tags/council">Council</a>, <a href="/tags/local">Local</a>'
+        '<footer class="story-tags">Tags: <a href="/tags/council">Council</a>, <a '
+        'href="/tags/local">Local</a>'
         "</footer></article>\n"
     )
     plan.run("after_article", b)
-    b.add('<aside class="sidebar">' + B.related(b.rng, b.own, 5) + B.ad_slot(1) + B.card_grid(b.rng, b.own, 24))
+    b.add(
+        '<aside class="sidebar">' + B.related(b.rng, b.own, 5) + B.ad_slot(1) + B.card_grid(b.rng, b.own, 24)
+    )
     plan.run("sidebar", b)
     b.add("</aside></main>\n")
     I.comments(b, plan.comment_spam, "news")
@@ -122,27 +125,32 @@ def blog(b: Builder, plan: Plan, url: str, brand: str) -> None:
     title = W.ARTICLES[plan.topic][0]
     b.add(B.head(b.rng, title, url, b.own, heavy=5))
     b.add(
-        f'<body class="post-template-default single"><div id="page" class="site"><header id="masthead" class="site-header">'
+        f'<body class="post-template-default single"><div id="page" class="site"><header id="masthead" '
+        f'class="site-header">'
         f'<p class="site-title"><a href="/" rel="home">{brand}</a></p>'
         '<nav id="site-navigation" class="main-navigation">'
     )
     b.add(B.mega_menu(b.rng, b.own, 12) + "</nav></header>\n")
     b.add(
-        '<div id="content" class="site-content"><div id="primary" class="content-area"><main id="main" class="site-main">'
+        '<div id="content" class="site-content"><div id="primary" class="content-area"><main id="main" '
+        'class="site-main">'
     )
     b.add(
-        f'<article id="post-4711" class="post type-post status-publish"><header class="entry-header"><h1 class="entry-title">{html.escape(title)}</h1></header>\n'
+        f'<article id="post-4711" class="post type-post status-publish"><header class="entry-header"><h1 '
+        f'class="entry-title">{html.escape(title)}</h1></header>\n'
     )
     b.legit.append(title)
     b.add('<div class="entry-content">\n')
     _body(b, plan)
     b.add(
-        '</div><footer class="entry-footer"><span class="cat-links">Posted in <a href="/category/local/" rel="category tag">Local</a></span></footer></article>\n'
+        '</div><footer class="entry-footer"><span class="cat-links">Posted in <a href="/category/local/" '
+        'rel="category tag">Local</a></span></footer></article>\n'
     )
     plan.run("after_article", b)
     I.comments(b, plan.comment_spam, "blog")
     b.add(
-        '</main></div><aside id="secondary" class="widget-area"><section class="widget widget_recent_entries">'
+        '</main></div><aside id="secondary" class="widget-area"><section class="widget '
+        'widget_recent_entries">'
     )
     b.add(B.related(b.rng, b.own, 5, "recent-posts") + "</section>" + B.card_grid(b.rng, b.own, 24))
     plan.run("sidebar", b)
@@ -161,7 +169,8 @@ def portal(b: Builder, plan: Plan, url: str, brand: str) -> None:
     title = W.ARTICLES[plan.topic][0]
     b.add(B.head(b.rng, title, url, b.own, heavy=5))
     b.add(
-        '<body class="portal"><div class="topbar"><a href="/subscribe">Subscribe</a> <a href="/login">Log in</a></div>'
+        '<body class="portal"><div class="topbar"><a href="/subscribe">Subscribe</a> <a href="/login">Log '
+        "in</a></div>"
     )
     b.add(B.mega_menu(b.rng, b.own, 60) + B.mobile_menu(b.own, brand))
     b.add('<div class="breaking"><strong>Live:</strong> <a href="/live/storm">Storm updates</a></div>\n')

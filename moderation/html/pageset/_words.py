@@ -22,9 +22,12 @@ ARTICLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "school": (
         "New primary school in Eastfield to open its doors in September",
         (
-            "The school will take {n} pupils in its first year and grow to {m}0 places by the end of the decade.",
-            "Parents toured the building on Saturday, and many praised the large library on the ground floor.",
-            "{who}, the head teacher, said the timetable would include two hours of outdoor learning each week.",
+            "The school will take {n} pupils in its first year and grow to {m}0 places by the end of the "
+            "decade.",
+            "Parents toured the building on Saturday, and many praised the large library on the ground "
+            "floor.",
+            "{who}, the head teacher, said the timetable would include two hours of outdoor learning each "
+            "week.",
             "The site was a car park until the district bought it in a land swap {m} years ago.",
             "A footpath from the housing estate to the school gates is still waiting for lighting.",
             "The district expects the school to ease pressure on the two older schools in the town centre.",
@@ -46,7 +49,8 @@ ARTICLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "museum": (
         "Town museum reopens after two-year renovation",
         (
-            "The museum on Castle Hill reopened on Friday with a new wing devoted to the town's textile mills.",
+            "The museum on Castle Hill reopened on Friday with a new wing devoted to the town's textile "
+            "mills.",
             "Visitors can now see a working loom that was restored by volunteers over {n} months.",
             "{who}, the curator, said the collection had outgrown the old building long ago.",
             "Entry remains free for residents, while visitors pay a small fee at the door.",

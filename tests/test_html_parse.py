@@ -218,3 +218,17 @@ def test_offsets_map_back_into_the_page(scanner):
     (ps,) = res.page_spans
     assert page[ps.start : ps.end].startswith("<p>Earn") and ps.text_start == res.spans[0].start
     assert htmllib.unescape(res.cleaned_html).count("hundreds") == 1 and "Earn" not in res.cleaned_html
+
+
+def test_long_articles_go_to_the_engine_in_pieces(scanner, monkeypatch):
+    from moderation.html import _scan
+
+    para = "<p>The council met on Tuesday to discuss the budget for the coming year in the town hall.</p>\n"
+    spam = "<p>Earn up to $450 a day working from home, sign up at www.home-income-pro.top/start</p>\n"
+    page = "<html><body><div class='article-body'>" + para * 60 + spam + para * 20 + "</div></body></html>"
+    whole = HtmlScanner(scanner).scan(page)
+    monkeypatch.setattr(_scan, "CHUNK", 1500)
+    pieces = HtmlScanner(scanner).scan(page)
+    assert len(_scan.chunks(pieces.text, 1500)) > 3
+    assert [(s.start, s.end) for s in pieces.spans] == [(s.start, s.end) for s in whole.spans]
+    assert pieces.spans[0].text.startswith("Earn up to") and pieces.cleaned_text == whole.cleaned_text

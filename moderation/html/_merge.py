@@ -254,3 +254,40 @@ def cut(source: str, ranges: list[tuple[int, int]]) -> str:
         pos = max(pos, e)
     out.append(source[pos:])
     return "".join(out)
+
+
+def chunks(text: str, size: int) -> list[tuple[int, int]]:
+    """``text`` in pieces of at most about ``size`` characters, cut after paragraph breaks (or anywhere,
+    for a piece with none)."""
+    out = []
+    start, n = 0, len(text)
+    while n - start > size:
+        cut = text.rfind("\n\n", start + size // 2, start + size)
+        end = cut + 2 if cut >= 0 else start + size
+        out.append((start, end))
+        start = end
+    out.append((start, n))
+    return out
+
+
+def join_results(first: ScanResult | None, piece: ScanResult, offset: int) -> ScanResult:
+    """``piece`` (the result for the text from ``offset`` on) appended to ``first``."""
+    from dataclasses import replace
+
+    if offset:
+        piece = replace(
+            piece,
+            spans=tuple(replace(s, start=s.start + offset, end=s.end + offset) for s in piece.spans),
+            links=tuple(replace(lk, start=lk.start + offset, end=lk.end + offset) for lk in piece.links),
+        )
+    if first is None:
+        return piece
+    spans = first.spans + piece.spans
+    return replace(
+        first,
+        spans=spans,
+        links=first.links + piece.links,
+        verdict="spam" if spans else "clean",
+        score=max(first.score, piece.score),
+        cleaned_text="",  # not used: the HTML path cuts the merged spans itself
+    )

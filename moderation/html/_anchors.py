@@ -41,7 +41,7 @@ class Anchor:
         url: the absolute URL (resolved against the page).
         domain: the target's registered domain (``""`` for non-web links).
         external: the target is not one of the page's own domains.
-        text: the anchor text as it reads.
+        text: the anchor text as it reads (outside links only: the page's own links need none).
         rel: the ``rel`` keywords (lower case).
         tracked: the URL carries ad or campaign tracking parameters.
     """
@@ -128,7 +128,7 @@ def anchors(tree: Tree, base: str | None, own: set[str]) -> list[Anchor]:
                 url,
                 domain,
                 external,
-                anchor_text(tree, el.index, starts),
+                anchor_text(tree, el.index, starts) if external else "",
                 rel,
                 bool(_TRACKING.search(url)),
             )

@@ -75,8 +75,11 @@ class Judge:
         self.findings: dict[int, Finding] = {}
         root = self.tree.elements[self.ctx.root]
         self.root_span = (root.start, root.end)
-        self.page_text = max(1, sum(t.end - t.start for t in self.tree.texts))
         self._starts = [t.start for t in self.tree.texts]
+        self._chars = [0]  # text characters before each text node (prefix sums)
+        for t in self.tree.texts:
+            self._chars.append(self._chars[-1] + t.end - t.start)
+        self.page_text = max(1, self._chars[-1])
         self._evidence: dict[int, tuple[list[Reason], bool]] = {}
 
     def evidence(self, a: Anchor) -> tuple[list[Reason], bool]:
@@ -95,8 +98,10 @@ class Judge:
             return False
         if el.start <= self.root_span[0] and self.root_span[1] <= el.end:
             return False
-        inside = sum(t.end - t.start for t in self.tree.texts if el.start <= t.start < el.end)
-        return inside <= 0.5 * self.page_text
+        from bisect import bisect_left
+
+        first, last = bisect_left(self._starts, el.start), bisect_left(self._starts, el.end)
+        return self._chars[last] - self._chars[first] <= 0.5 * self.page_text
 
     def flag(self, index: int, reasons: list[Reason], score: float) -> None:
         f = self.findings.get(index)

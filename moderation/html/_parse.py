@@ -51,13 +51,18 @@ _ATTRS = r"(?P<{0}>[^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)"
 # never ends, or a '<' that is only text. Possessive quantifiers: nothing backtracks.
 _TOKEN = re.compile(
     r"(?P<text>[^<]++)"
-    r"|<(?P<close>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)" + _ATTRS.format("attrs") + r">"
+    r"|</(?P<end>[A-Za-z][^\t\n\f\r />]*+)(?:[^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)>"
+    r"|<(?P<name>[A-Za-z][^\t\n\f\r />]*+)"
+    + _ATTRS.format("attrs")
+    + r">"
     r"|<!--(?P<comment>.*?)--!?>"
     r"|<[!?/][^>]*+>"
     r"|(?P<bad><(?:[A-Za-z]|/[A-Za-z]|!--))"
     r"|(?P<lt><)",
     re.DOTALL,
 )
+# m.lastindex of each kind of token
+_TEXT, _END, _START, _BAD, _LT = 1, 2, 4, 6, 7
 
 
 _RAW_END: dict[str, re.Pattern[str]] = {
@@ -166,45 +171,36 @@ def _run(tree: Tree, stack: list[Element], open_count: dict[str, int], pos: int)
     """Tokenize from ``pos`` until a raw-text element (returns where to go on after it), the end (returns
     the length) or a tag that never ends (returns -1)."""
     source, elements, texts = tree.source, tree.elements, tree.texts
+    add_text, add_element = texts.append, elements.append
+    node, element = TextNode, Element
+    closes_p, sibling_close, void, raw_text = CLOSES_P, _SIBLING_CLOSE, VOID, RAW_TEXT
     top = stack[-1]
     for m in _TOKEN.finditer(source, pos):
-        kind = m.lastindex  # 1 text, 4 tag, 5 comment, 6 a tag that never ends, 7 a lone '<', None other
-        if kind == 1 or kind == 7:
-            texts.append(TextNode(m.start(), m.end(), top.index))
-            continue
-        if kind == 4:
-            name = m.group(3).lower()
-            if m.group(2):
-                if top.tag == name:  # the common case: it closes the innermost element
-                    top.end = m.end()
-                    top.closed = True
-                    stack.pop()
-                    open_count[name] -= 1
-                    top = stack[-1]
-                elif open_count.get(name) and name != "br":  # stray end tags are ignored; </br> is a <br>
-                    _pop_to(stack, open_count, name, m.start(), m.end())
-                    top = stack[-1]
-                continue
+        kind = m.lastindex  # see _TEXT ... _LT; None for comments, declarations, processing instructions
+        if kind == _TEXT:
+            add_text(node(m.start(), m.end(), top.index))
+        elif kind == _START:
+            name, attrs = m.group(3, 4)
+            name = name.lower()
             start, end = m.span()
-            if name in CLOSES_P and open_count.get("p"):
+            if name in closes_p and open_count.get("p"):
                 _close_p(stack, open_count, start)
                 top = stack[-1]
-            rule = _SIBLING_CLOSE.get(name)
+            rule = sibling_close.get(name)
             if rule is not None and any(open_count.get(t) for t in rule[0]):
                 _close_sibling(stack, open_count, rule, start)
                 top = stack[-1]
-            attrs = m.group(4)
-            el = Element(len(elements), name, top.index, top.depth + 1, start, end, -1, attrs)
-            elements.append(el)
-            if name in RAW_TEXT:
+            el = element(len(elements), name, top.index, top.depth + 1, start, end, -1, attrs)
+            add_element(el)
+            if name in void or (name in _FOREIGN_SELF_CLOSING and attrs.endswith("/")):
+                el.end = end
+                el.closed = True
+            elif name in raw_text:
                 close = _RAW_END[name].search(source, end)
                 tree.raw[el.index] = (end, close.start() if close else len(source))
                 el.end = close.end() if close else len(source)
                 el.closed = close is not None
                 return el.end
-            if name in VOID or (name in _FOREIGN_SELF_CLOSING and attrs.endswith("/")):
-                el.end = end
-                el.closed = True
             elif len(stack) > MAX_DEPTH:
                 el.end = end  # flattened: its content goes to the deepest open element
                 tree.flattened = True
@@ -212,11 +208,22 @@ def _run(tree: Tree, stack: list[Element], open_count: dict[str, int], pos: int)
                 stack.append(el)
                 open_count[name] = open_count.get(name, 0) + 1
                 top = el
-            continue
-        if kind == 6:
+        elif kind == _END:
+            name = m.group(2).lower()
+            if top.tag == name:  # the common case: it closes the innermost element
+                top.end = m.end()
+                top.closed = True
+                stack.pop()
+                open_count[name] -= 1
+                top = stack[-1]
+            elif open_count.get(name) and name != "br":  # stray end tags are ignored; </br> is a <br>
+                _pop_to(stack, open_count, name, m.start(), m.end())
+                top = stack[-1]
+        elif kind == _LT:
+            add_text(node(m.start(), m.end(), top.index))
+        elif kind == _BAD:
             tree.truncated = True  # a tag or comment that never ends: the rest of the page is inside it
             return -1
-        # comments, declarations, processing instructions: nothing to keep
     return len(source)
 
 

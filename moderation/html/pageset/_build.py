@@ -21,6 +21,7 @@ class Page:
         gold: source ranges of the injected spam elements, with how each was injected.
         legit: the legitimate article paragraphs, as plain text (each must survive cleaning).
         template: which layout built it.
+        comments: the legitimate comments, as plain text (they must survive cleaning too).
     """
 
     name: str
@@ -29,6 +30,7 @@ class Page:
     gold: tuple[tuple[int, int, str], ...]
     legit: tuple[str, ...]
     template: str
+    comments: tuple[str, ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -45,6 +47,7 @@ class Builder:
     pos: int = 0
     gold: list[tuple[int, int, str]] = field(default_factory=list)
     legit: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
 
     def add(self, s: str) -> None:
         self.parts.append(s)
@@ -69,7 +72,9 @@ class Builder:
         self.legit.append(strip_tags("".join(plain)))
 
     def page(self, name: str, template: str, url: str) -> Page:
-        return Page(name, "".join(self.parts), url, tuple(self.gold), tuple(self.legit), template)
+        return Page(
+            name, "".join(self.parts), url, tuple(self.gold), tuple(self.legit), template, tuple(self.comments)
+        )
 
 
 def strip_tags(s: str) -> str:

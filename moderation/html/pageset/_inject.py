@@ -105,5 +105,5 @@ def comments(b: Builder, spam: int, style: str) -> None:
             b.spam(item, "comment")
         else:
             b.add(item)
-            b.legit.append(strip_tags(body))
+            b.comments.append(strip_tags(body))
     b.add("</ol></div>\n" if style == "blog" else "</ol></section>\n")

@@ -123,7 +123,7 @@ def score(pages: Sequence[Page], results: Sequence[Any]) -> Score:
             else:
                 sc.wrong.append((page.name, f"{span.path}: {span.text[:60]}"))
         cleaned = reparsed_text(res.cleaned_html)
-        for para in page.legit:
+        for para in (*page.legit, *page.comments):
             sc.legit += 1
             if " ".join(para.split()) not in cleaned:
                 sc.legit_lost.append((page.name, para[:60]))

@@ -73,7 +73,13 @@ class Builder:
 
     def page(self, name: str, template: str, url: str) -> Page:
         return Page(
-            name, "".join(self.parts), url, tuple(self.gold), tuple(self.legit), template, tuple(self.comments)
+            name,
+            "".join(self.parts),
+            url,
+            tuple(self.gold),
+            tuple(self.legit),
+            template,
+            tuple(self.comments),
         )
 
 

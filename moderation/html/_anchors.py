@@ -228,7 +228,7 @@ def link_reasons(anchor: Anchor, checker: UrlChecker | None) -> tuple[list[Reaso
     strong = False
     if not anchor.external or anchor.platform:
         return reasons, strong
-    for kw in ("sponsored", "ugc"):
+    for kw in ("sponsored", "ugc", "nofollow"):
         if kw in anchor.rel:
             reasons.append(
                 Reason(

@@ -273,7 +273,7 @@ class Judge:
                 if mismatch(a) is None:
                     continue  # no evidence of its own: not worth a URL check
             reasons, _ = self.evidence(a)
-            kinds = {r.code for r in reasons} - {"html.rel-ugc"}
+            kinds = {r.code for r in reasons} - {"html.rel-ugc", "html.rel-nofollow"}
             if len(kinds) < 2:
                 continue
             block = self.ctx.block[a.element]

@@ -5,6 +5,7 @@ spans, and both are merged and cut out of the text and the page."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from .._types import ScanResult, Span
@@ -85,7 +86,9 @@ def engine_findings(ext: Extraction, result: ScanResult) -> list[Finding]:
     text, tree = ext.text, ext.tree
     for span in result.spans:
         blocks: list[int] = []
-        for k, start in enumerate(ext.starts):
+        first = max(0, bisect_right(ext.starts, span.start) - 1)
+        for k in range(first, len(ext.starts)):
+            start = ext.starts[k]
             if start >= span.end:
                 break
             if start + ext.lengths[k] > span.start:
@@ -116,30 +119,24 @@ def engine_findings(ext: Extraction, result: ScanResult) -> list[Finding]:
 
 
 def _balanced(tree: Any, s: int, e: int) -> tuple[int, int, int]:
-    """Grow ``[s, e)`` so that it cuts no element in two; also return the innermost element holding it."""
+    """Grow ``[s, e)`` so that it cuts no element in two; also return the innermost element holding it.
+    ``s`` and ``e`` come from text positions, so they never fall inside a tag."""
+    starts, elements = tree.element_starts, tree.elements
     changed = True
     while changed:
         changed = False
-        for el in tree.elements[1:]:
-            if el.start >= e:
-                break
-            if el.end <= s:
-                continue
-            starts_inside = s <= el.start < e
-            ends_inside = s < el.end <= e
-            if starts_inside and not ends_inside:
+        for el in elements[max(1, bisect_left(starts, s)) : bisect_left(starts, e)]:
+            if el.end > e:  # starts inside, ends after: take all of it
                 e, changed = el.end, True
-            elif (ends_inside and not starts_inside and el.open_end > s) or (
-                not starts_inside and el.start < s < el.open_end
-            ):
+        el = elements[bisect_right(starts, s) - 1]
+        while el.index > 0:  # the elements holding s: one that ends inside is taken whole
+            if el.start < s < el.end <= e:
                 s, changed = el.start, True
-    holder = 0
-    for el in tree.elements[1:]:
-        if el.start > s:
-            break
-        if el.start <= s and e <= el.end:
-            holder = el.index
-    return s, e, holder
+            el = elements[el.parent]
+    el = elements[bisect_right(starts, s) - 1]
+    while el.index > 0 and not (el.start <= s and e <= el.end):
+        el = elements[el.parent]
+    return s, e, el.index
 
 
 _CUE = re.compile(
@@ -196,16 +193,11 @@ def outermost(findings: list[Finding]) -> list[Finding]:
 def range_text(ext: Extraction, f: Finding) -> tuple[int, int] | None:
     """The article text that came from source ``[f.start, f.end)``."""
     texts = ext.tree.texts
-    first = last = None
-    for k, node_index in enumerate(ext.nodes):
-        node = texts[node_index]
-        if node.start >= f.end:
-            break
-        if node.end > f.start and node.start >= f.start:
-            if first is None:
-                first = k
-            last = k
-    if first is None or last is None:
+    node_starts = [texts[n].start for n in ext.nodes] if ext._node_starts is None else ext._node_starts
+    ext._node_starts = node_starts
+    first = bisect_left(node_starts, f.start)
+    last = bisect_left(node_starts, f.end) - 1
+    if first > last:
         return None
     return ext.starts[first], ext.starts[last] + ext.lengths[last]
 
@@ -222,7 +214,8 @@ def visible(ext: Extraction, f: Finding) -> str:
     from ._extract import emit
 
     tree = ext.tree
-    parts = [tree.source[t.start : t.end] for t in tree.texts if f.start <= t.start and t.end <= f.end]
+    lo, hi = bisect_left(tree.text_starts, f.start), bisect_left(tree.text_starts, f.end)
+    parts = [tree.source[t.start : t.end] for t in tree.texts[lo:hi] if t.end <= f.end]
     return " ".join(emit("".join(parts)).split())
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 MAX_DEPTH = 512
 
@@ -130,6 +131,16 @@ class Tree:
     raw: dict[int, tuple[int, int]] = field(default_factory=dict)
     truncated: bool = False
     flattened: bool = False
+
+    @cached_property
+    def text_starts(self) -> list[int]:
+        """Source offset of each text node (sorted), for bisecting."""
+        return [t.start for t in self.texts]
+
+    @cached_property
+    def element_starts(self) -> list[int]:
+        """Source offset of each element's start tag (sorted: document order), for bisecting."""
+        return [e.start for e in self.elements]
 
     def path(self, index: int) -> str:
         """A readable element path: ``html > body > div#main.story > p:nth(3)`` style, from attributes."""

@@ -9,7 +9,9 @@ Codes (stable; counted in reports and crawler stats):
 - ``html.comment-link``: a link in the comment section with spam evidence of its own;
 - ``html.comment-text``: a comment the text model flags, with a cue beyond its tone (a link, spam words,
   a phone number, money, a chat invitation);
-- ``html.rel-sponsored``, ``html.rel-ugc``: how the page itself marked a link;
+- ``html.rel-sponsored``, ``html.rel-ugc``, ``html.rel-nofollow``: how the page itself marked a link
+  (``sponsored`` counts as evidence; ``ugc`` and ``nofollow`` are what every comment link carries and are
+  only reported);
 - ``html.anchor-mismatch``: anchor text that shows another domain, or names a brand the target is not;
 - ``html.spam-anchor``: spam words in a link's text or target domain;
 - ``html.bad-link``: the URL checker's rule evidence against the target;

@@ -15,7 +15,9 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-Job = tuple[list[dict[str, Any]], "asyncio.Future[list[dict[str, Any]]]"]
+from moderation import Document
+
+Job = tuple[list[Document], "asyncio.Future[list[dict[str, Any]]]"]
 
 
 class Batcher:
@@ -25,7 +27,7 @@ class Batcher:
     loop (test clients do that), a fresh queue and task are made for it.
     """
 
-    def __init__(self, scan: Callable[[list[dict[str, Any]]], list[dict[str, Any]]], max_documents: int = 64):
+    def __init__(self, scan: Callable[[list[Document]], list[dict[str, Any]]], max_documents: int = 64):
         self.scan = scan
         self.max_documents = max_documents
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -47,7 +49,7 @@ class Batcher:
                     await self.task
             self.task = None
 
-    async def submit(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    async def submit(self, items: list[Document]) -> list[dict[str, Any]]:
         """Scan ``items`` (possibly together with other requests' items); results in order."""
         self.start()
         assert self.queue is not None

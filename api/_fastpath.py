@@ -3,16 +3,22 @@
 Under load a worker's event-loop thread spent about a third of the worker's CPU on the FastAPI request
 path (routing, dependency solving, request objects, response objects) while it shares one GIL with the
 scan thread. This middleware answers the *ordinary* ``/v1/scan`` request itself: a JSON body within the
-limits, a ``text`` string, optional ``id``/``url``/``lang`` of the right types, models loaded, no API keys
-configured. Anything else (keys, another content type, a body that is too large, bad JSON, a field of the
-wrong type, models still loading) is handed to the FastAPI route unchanged, with the body replayed, so
-every error is produced by exactly one piece of code and stays identical.
+limits that the record rule accepts (``moderation.text.document.read_record``, which the route applies
+too), models loaded, no API keys configured. Anything else (keys, another content type, a body that is too
+large, bad JSON, a field of the wrong type, models still loading) is handed to the FastAPI route
+unchanged, with the body replayed, so every error is produced by exactly one piece of code and stays
+identical.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from moderation import Document
+from moderation.text.document import read_record
+
+from ._body import too_large
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -33,8 +39,8 @@ class FastScan:
 
     Args:
         app: the FastAPI app (the full path).
-        handle: ``async (doc) -> bytes`` scanning one validated document (``text``, ``id``, ``url``,
-            ``lang``) and returning the JSON body; returns None when it cannot serve (models loading).
+        handle: ``async (doc) -> bytes`` scanning one checked ``Document`` and returning the JSON body;
+            returns None when it cannot serve (models loading).
         enabled: ``() -> bool``, false when API keys are configured (authentication lives in the route).
         max_request_bytes, max_document_bytes: the same limits the route enforces.
         route: the ``/v1/scan`` route object, put in the scope so metrics label the request the same way.
@@ -43,7 +49,7 @@ class FastScan:
     def __init__(
         self,
         app: Any,
-        handle: Callable[[dict[str, Any]], Awaitable[bytes | None]],
+        handle: Callable[[Document], Awaitable[bytes | None]],
         enabled: Callable[[], bool],
         max_request_bytes: int,
         max_document_bytes: int,
@@ -107,29 +113,18 @@ class FastScan:
         )
         await send({"type": "http.response.body", "body": answer})
 
-    def _document(self, data: bytes) -> dict[str, Any] | None:
-        """The document when the body is an ordinary, valid request; None sends it down the full path."""
+    def _document(self, data: bytes) -> Document | None:
+        """The document when the body is an ordinary, valid request; None sends it down the full path,
+        which gives the error. Valid means the record rule the route applies (``read_record``, the one
+        rule of every door) and the route's size limit."""
         try:
             obj = _loads(data)
         except ValueError:
             return None
-        if not isinstance(obj, dict):
+        doc = read_record(obj)
+        if not isinstance(doc, Document) or too_large(doc.text, self.max_document):
             return None
-        text = obj.get("text")
-        if not isinstance(text, str):
-            return None
-        doc_id = obj.get("id")
-        if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
-            return None
-        url, lang = obj.get("url"), obj.get("lang")
-        if (url is not None and not isinstance(url, str)) or (lang is not None and not isinstance(lang, str)):
-            return None
-        if (
-            len(text) > self.max_document // 4
-            and len(text.encode("utf-8", "surrogatepass")) > self.max_document
-        ):
-            return None
-        return {"text": text, "id": doc_id, "url": url, "lang": lang}
+        return doc
 
 
 def _replay(body: bytes, pending: dict[str, Any] | None, receive: Receive) -> Receive:

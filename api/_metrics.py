@@ -14,6 +14,7 @@ class Metrics:
     latency: Histogram
     documents: Counter
     spans: Counter
+    span_reasons: Counter
     errors: Counter
 
     @classmethod
@@ -33,5 +34,11 @@ class Metrics:
             ),
             documents=Counter("moderation_documents_scanned", "Documents scanned", registry=reg),
             spans=Counter("moderation_spans_flagged", "Spam spans flagged", registry=reg),
+            span_reasons=Counter(
+                "moderation_span_reasons",
+                "Flagged spans by reason code (once per span)",
+                ["code"],
+                registry=reg,
+            ),
             errors=Counter("moderation_errors", "Error responses by type", ["type"], registry=reg),
         )

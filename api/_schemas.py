@@ -1,21 +1,16 @@
-"""Request and response schemas. The responses are the library's own JSON shape (``ScanResult.to_dict``);
-these models only describe it for OpenAPI and validate requests."""
+"""Request and response schemas, for OpenAPI. The responses are the library's own JSON shape
+(``ScanResult.to_dict``). Documents are checked by the library's one record rule
+(``moderation.text.document.read_record``), not by these models; ``ScanRequest`` describes that rule
+(``tests/test_records.py`` runs one table of records through both and every other door)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-
-def _no_bool(value: Any) -> Any:
-    """JSON true/false is not an id (pydantic would otherwise read it as 1/0)."""
-    if isinstance(value, bool):
-        raise ValueError("id must be a string, an integer or null")
-    return value
-
-
-DocId = Annotated[StrictStr | int | None, BeforeValidator(_no_bool)]
+#: A string or an integer (never a bool or a float); absent/null: see the endpoints.
+DocId = StrictStr | StrictInt | None
 
 
 class ScanRequest(BaseModel):
@@ -33,7 +28,10 @@ class ScanRequest(BaseModel):
         }
     )
     text: StrictStr = Field(description="The article text; offsets in the response point into it.")
-    id: DocId = Field(default=None, description="Echoed in the response.")
+    id: DocId = Field(
+        default=None,
+        description="Echoed in the response; without one, null (/v1/scan) or the 1-based position (batch).",
+    )
     url: StrictStr | None = Field(default=None, description="Where the article came from (optional).")
     lang: StrictStr | None = Field(default=None, description="Language hint (optional).")
 
@@ -76,13 +74,21 @@ class UrlCheckRequest(BaseModel):
     urls: list[StrictStr]
 
 
+class ReasonOut(BaseModel):
+    """One finding: a stable code (count and filter by it), its English text, its parameters."""
+
+    code: str
+    text: str
+    params: dict[str, Any]
+
+
 class SpanOut(BaseModel):
     start: int
     end: int
     text: str
     label: Literal["spam"]
     score: float
-    reasons: list[str]
+    reasons: list[ReasonOut]
 
 
 class LinkOut(BaseModel):
@@ -92,7 +98,7 @@ class LinkOut(BaseModel):
     domain: str
     score: float
     verdict: Literal["malicious", "suspicious", "neutral", "trusted"]
-    reasons: list[str]
+    reasons: list[ReasonOut]
 
 
 class ScanResponse(BaseModel):
@@ -127,7 +133,7 @@ class UrlReport(BaseModel):
     domain: str | None = None
     score: float | None = None
     verdict: Literal["malicious", "suspicious", "neutral", "trusted"] | None = None
-    reasons: list[str] = []
+    reasons: list[ReasonOut] = []
     list_hits: list[ListHitOut] = []
     normalized: str | None = None
     is_ip: bool | None = None

@@ -185,6 +185,15 @@ def _path_features(path: str) -> tuple[tuple[int, ...], float, bool, bool, bool,
     )
 
 
+def clear_caches(model: UrlModel | None = None) -> None:
+    """Forget the per-host and per-path features (and ``model``'s per-host sums): for benchmarks of URLs
+    seen for the first time."""
+    _host_features.cache_clear()
+    _path_features.cache_clear()
+    if model is not None:
+        model.__dict__.pop("_fast", None)
+
+
 def url_features(u: UrlParts) -> tuple[list[int], np.ndarray]:
     """Hashed token indices (with repeats) and the dense engineered features of one URL."""
     host_idx, hd = _host_features(u.host, u.subdomain, u.domain, u.suffix, u.is_ip)

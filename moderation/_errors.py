@@ -4,7 +4,7 @@ One base, translated to exit codes and messages only at the edges (the CLI, the 
 
     ModerationError
     ├── InputError          a record or file the caller gave us is unusable (names the line/record)
-    │   └── UrlError        a string that cannot be read as a web URL (moderation._urlparse)
+    │   └── UrlError        a string that cannot be read as a web URL (moderation.urls.parse)
     ├── ConfigurationError  settings or arguments that cannot work together
     └── ResumeError         ``clean --resume`` and the work directory disagree (nothing to resume,
                             a run to resume, or inputs/options/models changed since)

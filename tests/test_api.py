@@ -63,7 +63,7 @@ def test_batch_json_and_ndjson(client, example_article):
     )
     body = r.json()
     assert [x["verdict"] for x in body["results"]] == ["spam", "clean"]
-    assert [x["id"] for x in body["results"]] == [0, "c"]
+    assert [x["id"] for x in body["results"]] == [1, "c"]  # no id: the 1-based position
     nd = "\n".join(json.dumps({"text": t}) for t in (example_article, clean)) + "\n"
     r = client.post(
         "/v1/scan/batch",
@@ -83,7 +83,8 @@ def test_url_check(client):
     assert (
         reports[0]["verdict"] in ("malicious", "suspicious") and reports[0]["domain"] == "video-earn.makeup"
     )
-    assert reports[0]["list_hits"] == [] and any(".makeup" in x for x in reports[0]["reasons"])
+    assert reports[0]["list_hits"] == [] and any(".makeup" in x["text"] for x in reports[0]["reasons"])
+    assert reports[0]["reasons"][0]["code"] == "URL_TLD_HEAVILY_ABUSED"
     assert reports[1]["error"] and reports[2]["error"]
 
 
@@ -94,8 +95,11 @@ def test_ops_endpoints(client):
     assert v["model_version"].startswith("seg-ctx-") and v["feature_format"] == 1
     assert v["url_model_version"].startswith("url-") and v["url_lists"] == 0
     client.post("/v1/scan", json={"text": "A short clean note about the weather today."})
+    spam = "The council met on Monday.\n\nMake money online now at https://quick-cash.top/2963723185946817/"
+    assert client.post("/v1/scan", json={"text": spam}).json()["spans"]
     metrics = client.get("/metrics").text
     assert "moderation_documents_scanned_total" in metrics
+    assert 'moderation_span_reasons_total{code="URL_TLD_HEAVILY_ABUSED"} 1.0' in metrics
     assert 'moderation_http_requests_total{method="POST",route="/v1/scan",status="200"}' in metrics
 
 
@@ -307,7 +311,7 @@ def _children(pid: int) -> set[int]:
 def test_a_worker_that_dies_is_replaced():
     port = _free_port()
     code = (
-        "from moderation._serve import serve_workers\n"
+        "from moderation.cli.supervisor import serve_workers\n"
         f"serve_workers('127.0.0.1', {port}, 2, {{'app': 'api.main:create_app', 'factory': True, "
         "'loop': 'uvloop', 'http': 'httptools', 'log_level': 'warning'}, early_exit=1.0)"
     )

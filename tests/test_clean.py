@@ -15,12 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from moderation import CleanOptions, InputError, ResumeError, clean_files
-from moderation._cleanup import Cleaner
-from moderation._formats import RecordReader, detect, expand_inputs
+from moderation import CleanOptions, InputError, ResumeError, RunOptions, clean_files
+from moderation.clean.cleaner import Cleaner
+from moderation.clean.formats import RecordReader, detect, expand_inputs
 
 from .conftest import FIXTURES
 
+QUIET = RunOptions(progress=False)
 SPAM = "Make Money online by signing up https://video-earn.makeup/2963723185946817/"
 
 
@@ -127,13 +128,14 @@ def test_strip_cuts_the_spam_and_annotates(cleaner):
     assert span["text"] == SPAM
     assert rows[0]["text"][span["start"] : span["end"]] == SPAM
     assert note["removed_chars"] == len(rows[0]["text"]) - len(first["text"])
-    assert any("call to action" in r for r in span["reasons"])
+    assert any(r["code"] == "TEXT_CALL_TO_ACTION" and "call to action" in r["text"] for r in span["reasons"])
     assert second["text"] == rows[1]["text"]
     assert second["moderation"]["action"] == "kept"
     assert {k: v for k, v in first.items() if k not in ("text", "moderation")} == {
         k: v for k, v in rows[0].items() if k != "text"
     }
-    assert result.stats.stripped == 1 and result.stats.spam_domains["video-earn.makeup"] == 1
+    stats = result.settle()  # counted once the output is written; nothing is left to write here
+    assert stats.stripped == 1 and stats.spam_domains["video-earn.makeup"] == 1 and stats.written == 3
 
 
 def test_drop_and_annotate_modes():
@@ -144,7 +146,7 @@ def test_drop_and_annotate_modes():
     assert drop.output[0] == rows[1]  # kept records are untouched
     logged = json.loads(drop.dropped[0])
     assert logged["line"] == 1 and logged["record"]["id"] == "doc-0"
-    assert logged["record"]["moderation"]["reason"].startswith("spam score")
+    assert logged["record"]["moderation"]["reason"] == "TEXT_CALL_TO_ACTION"
     assert sum(drop.stats.dropped_by.values()) == 2
     annotate = Cleaner(CleanOptions(mode="annotate", annotation_field="mod")).clean(
         ["in"], chunk, encode=False
@@ -158,7 +160,7 @@ def test_every_bad_record_is_rejected_with_its_line(cleaner, tmp_path):
     write_jsonl(path, records(8), BAD_LINES)
     chunk = list(RecordReader([detect(str(path))]))
     result = cleaner.clean([str(path)], chunk, encode=True)
-    rejects = [json.loads(r) for r in result.rejects]
+    rejects = [r.to_row() for r in result.rejects]
     assert [(r["line"], r["kind"]) for r in rejects] == [
         (3, "not valid JSON"),
         (5, "missing text field"),
@@ -168,7 +170,7 @@ def test_every_bad_record_is_rejected_with_its_line(cleaner, tmp_path):
         (15, "wrong type"),
     ]
     assert rejects[4]["record"] == '{"id": "bad-utf8", "text": "caf\\xe9"}'  # nothing is lost
-    s = result.stats
+    s = result.settle()
     assert s.read == 14 and s.written == 8 and s.rejected == 6 and s.balanced
 
 
@@ -185,7 +187,7 @@ def test_every_bad_record_is_rejected_with_its_line(cleaner, tmp_path):
 def test_counts_always_add_up(cleaner, lines):
     chunk = [(0, i + 1, line) for i, line in enumerate(lines)]
     result = cleaner.clean(["in"], chunk, encode=True)
-    s = result.stats
+    s = result.settle()
     assert s.balanced and s.read == len(lines)
     assert len(result.output) == s.written and len(result.rejects) == s.rejected
     assert len(result.statuses) == len(lines)
@@ -199,7 +201,9 @@ def test_run_jsonl_gz_keeps_order_and_writes_rejects(tmp_path):
     rows = records(30)
     write_jsonl(src, rows, BAD_LINES)
     out = tmp_path / "out.jsonl.gz"
-    report = clean_files([str(src)], str(out), checkpoint_every=7, chunk_size=4, progress=False)
+    report = clean_files(
+        [str(src)], str(out), run=RunOptions(chunk_size=4, checkpoint_every=7, progress=False)
+    )
     assert report.stats.balanced and report.stats.read == 36 and report.stats.rejected == 6
     got = read_jsonl(out)
     assert [r["id"] for r in got] == [r["id"] for r in rows]
@@ -212,15 +216,15 @@ def test_two_worker_processes_give_the_same_bytes(tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(40), BAD_LINES)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    clean_files([str(src)], str(one), chunk_size=5, progress=False)
-    report = clean_files([str(src)], str(two), workers=2, chunk_size=5, progress=False)
+    clean_files([str(src)], str(one), run=RunOptions(chunk_size=5, progress=False))
+    report = clean_files([str(src)], str(two), workers=2, run=RunOptions(chunk_size=5, progress=False))
     assert report.workers == 2
     assert one.read_bytes() == two.read_bytes()
     assert Path(str(one) + ".rejects.jsonl").read_bytes() == Path(str(two) + ".rejects.jsonl").read_bytes()
     # compressed output: the workers compress their own chunks; the file is the same either way
     gz_one, gz_two = tmp_path / "one.jsonl.gz", tmp_path / "two.jsonl.gz"
-    clean_files([str(src)], str(gz_one), chunk_size=5, progress=False)
-    clean_files([str(src)], str(gz_two), workers=2, chunk_size=5, progress=False)
+    clean_files([str(src)], str(gz_one), run=RunOptions(chunk_size=5, progress=False))
+    clean_files([str(src)], str(gz_two), workers=2, run=RunOptions(chunk_size=5, progress=False))
     assert gz_one.read_bytes() == gz_two.read_bytes()
     assert gzip.decompress(gz_one.read_bytes()) == one.read_bytes()
 
@@ -229,7 +233,7 @@ def test_drop_mode_writes_the_drop_log(tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(9))
     out = tmp_path / "out.jsonl"
-    report = clean_files([str(src)], str(out), CleanOptions(mode="drop"), progress=False)
+    report = clean_files([str(src)], str(out), CleanOptions(mode="drop"), run=QUIET)
     assert report.stats.dropped == 3 and report.stats.written == 6
     assert len(read_jsonl(out)) == 6 and len(read_jsonl(Path(report.drops))) == 3
 
@@ -242,9 +246,7 @@ def test_parquet_and_csv_round_trips(tmp_path):
     report = clean_files(
         [str(tmp_path / "in.parquet")],
         str(tmp_path / "out.parquet"),
-        checkpoint_every=4,
-        chunk_size=2,
-        progress=False,
+        run=RunOptions(chunk_size=2, checkpoint_every=4, progress=False),
     )
     table = pq.read_table(tmp_path / "out.parquet")
     assert table.num_rows == 12 and report.stats.stripped == 4
@@ -259,7 +261,7 @@ def test_parquet_and_csv_round_trips(tmp_path):
         f.write("ragged,row\n")
     with open(tmp_path / "in.csv", "ab") as f:
         f.write(b'bad,"caf\xe9",x,1\n')
-    report = clean_files([str(tmp_path / "in.csv")], str(tmp_path / "out.csv"), progress=False)
+    report = clean_files([str(tmp_path / "in.csv")], str(tmp_path / "out.csv"), run=QUIET)
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
         out = list(csv.DictReader(f))
     assert len(out) == 12 and list(out[0]) == ["id", "text", "source", "n", "moderation"]
@@ -275,7 +277,7 @@ def test_csv_output_rejects_records_that_do_not_fit_its_header(tmp_path):
     rows = records(4)
     rows[2]["extra"] = "x"
     write_jsonl(src, rows)
-    report = clean_files([str(src)], str(tmp_path / "out.csv"), progress=False)
+    report = clean_files([str(src)], str(tmp_path / "out.csv"), run=QUIET)
     assert report.stats.rejected_by == {"does not fit the output": 1} and report.stats.balanced
     (rej,) = read_jsonl(Path(report.rejects))
     assert rej["line"] == 3 and rej["record"]["extra"] == "x"
@@ -286,21 +288,21 @@ def test_zstd_output_and_failures_leave_no_partial_output(tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(5))
     out = tmp_path / "out.jsonl.zst"
-    clean_files([str(src)], str(out), checkpoint_every=2, chunk_size=1, progress=False)
+    clean_files([str(src)], str(out), run=RunOptions(chunk_size=1, checkpoint_every=2, progress=False))
     import zstandard
 
     data = zstandard.ZstdDecompressor().stream_reader(out.read_bytes(), read_across_frames=True).read()
     assert len(data.splitlines()) == 5
     with pytest.raises(InputError, match="also an input"):
-        clean_files([str(src)], str(src), progress=False)
+        clean_files([str(src)], str(src), run=QUIET)
     with pytest.raises(InputError, match="does not exist"):
-        clean_files([str(src)], str(tmp_path / "nowhere" / "out.jsonl"), progress=False)
+        clean_files([str(src)], str(tmp_path / "nowhere" / "out.jsonl"), run=QUIET)
 
 
 def test_output_without_a_suffix_takes_the_input_format(tmp_path):
     src = tmp_path / "in.jsonl.gz"
     write_jsonl(src, records(2))
-    clean_files([str(src)], str(tmp_path / "cleaned"), progress=False)
+    clean_files([str(src)], str(tmp_path / "cleaned"), run=QUIET)
     assert gzip.decompress((tmp_path / "cleaned").read_bytes()).count(b"\n") == 2
 
 
@@ -309,8 +311,8 @@ def test_leftover_work_directory_needs_resume(tmp_path):
     write_jsonl(src, records(3))
     (tmp_path / "out.jsonl.partial").mkdir()
     with pytest.raises(ResumeError, match="--resume"):
-        clean_files([str(src)], str(tmp_path / "out.jsonl"), progress=False)
-    report = clean_files([str(src)], str(tmp_path / "out.jsonl"), resume=True, progress=False)
+        clean_files([str(src)], str(tmp_path / "out.jsonl"), run=QUIET)
+    report = clean_files([str(src)], str(tmp_path / "out.jsonl"), resume=True, run=QUIET)
     assert report.stats.written == 3
 
 
@@ -321,7 +323,7 @@ def test_resume_refuses_changed_inputs(tmp_path):
     work.mkdir()
     (work / "state.json").write_text(json.dumps({"version": 1, "fingerprint": {"inputs": []}, "parts": 0}))
     with pytest.raises(ResumeError, match="other inputs"):
-        clean_files([str(src)], str(tmp_path / "out.jsonl"), resume=True, progress=False)
+        clean_files([str(src)], str(tmp_path / "out.jsonl"), resume=True, run=QUIET)
 
 
 def _cli(*args: str, **kw):

@@ -58,8 +58,8 @@ def test_scan_jsonl_from_stdin_with_bad_lines(example_article):
     assert [r.get("id") for r in recs] == ["a", 2, "b", "c", 6, 7, 8]
     assert recs[0]["verdict"] == "spam"
     assert "line 2" in recs[1]["error"] and "JSON" in recs[1]["error"]
-    assert "line 3" in recs[2]["error"] and "no 'text'" in recs[2]["error"]
-    assert "must be a string" in recs[3]["error"]
+    assert "line 3" in recs[2]["error"] and "missing text field ('text')" in recs[2]["error"]
+    assert "'text' is int, not a string" in recs[3]["error"]
     assert recs[4]["verdict"] == "clean"
     assert "object" in recs[5]["error"]
     assert "invalid UTF-8" in recs[6]["error"]

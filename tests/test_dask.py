@@ -32,7 +32,7 @@ def test_cluster_run_equals_local_run_record_for_record(client, tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(60), BAD_LINES)
     local = tmp_path / "local.jsonl"
-    clean_files([str(src)], str(local), progress=False)
+    clean_files([str(src)], str(local))
     out = tmp_path / "cluster"
     report = clean_files_on_cluster([str(src)], str(out), scheduler=client, block_size=5_000)
     parts = sorted(out.glob("part-*.jsonl"))
@@ -51,7 +51,7 @@ def test_cluster_run_over_parquet_row_groups(client, tmp_path):
     from moderation.dask import clean_files_on_cluster
 
     pq.write_table(pa.Table.from_pylist(records(10)), tmp_path / "in.parquet", row_group_size=3)
-    clean_files([str(tmp_path / "in.parquet")], str(tmp_path / "local.parquet"), progress=False)
+    clean_files([str(tmp_path / "in.parquet")], str(tmp_path / "local.parquet"))
     report = clean_files_on_cluster([str(tmp_path / "in.parquet")], str(tmp_path / "out"), scheduler=client)
     parts = sorted((tmp_path / "out").glob("part-*.parquet"))
     assert len(parts) == 4
@@ -86,5 +86,5 @@ def test_local_read_of_cluster_output_matches(tmp_path):
     """The helper used above reads what the local runner writes (guards the comparison itself)."""
     src = tmp_path / "in.jsonl"
     write_jsonl(src, records(3))
-    clean_files([str(src)], str(tmp_path / "o.jsonl"), progress=False)
+    clean_files([str(src)], str(tmp_path / "o.jsonl"))
     assert [r["id"] for r in read_jsonl(tmp_path / "o.jsonl")] == ["doc-0", "doc-1", "doc-2"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from moderation._evaluate import Report, collapse, score_document
+from moderation.text.metrics import Report, collapse, score_document
 
 
 def test_exact_hit():

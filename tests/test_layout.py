@@ -13,6 +13,20 @@ from .conftest import ROOT
 # package -> packages it must never import
 FORBIDDEN = {"classifiers": {"moderation", "api"}, "moderation": {"api"}}
 
+# Inside moderation: a layer -> the layers it may import. "base" is the top-level private modules
+# (errors, settings, JSON, atomic files, process watch); "facade" the public entry points
+# (``moderation/__init__.py``, ``moderation/dask.py``). Nothing imports ``cli`` or ``bench``.
+LAYERS = {
+    "base": {"base"},
+    "urls": {"base", "urls"},
+    "text": {"base", "urls", "text"},
+    "clean": {"base", "urls", "text", "clean"},
+    "train": {"base", "urls", "text", "train"},
+    "facade": {"base", "urls", "text", "clean"},
+    "cli": {"base", "urls", "text", "clean", "train", "cli", "facade"},
+    "bench": {"base", "urls", "text", "clean", "train", "cli", "bench", "facade"},
+}
+
 
 def _imports(path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -35,79 +49,82 @@ def test_imports_flow_one_way(package):
     assert not bad, "classifiers <- moderation <- api must stay one-way:\n" + "\n".join(bad)
 
 
-def test_public_names_are_pinned():
+SUBPACKAGES = {"urls", "text", "clean", "train", "cli", "bench"}
+
+
+def _layer(parts: tuple[str, ...]) -> str:
+    """The layer of a module given as its dotted path below ``moderation`` (``("text", "scanner")``)."""
+    if parts[0] in SUBPACKAGES:
+        return parts[0]
+    return "facade" if parts[0] in ("__init__", "dask") else "base"
+
+
+def _moderation_imports(source: str, package: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The moderation modules ``source`` imports, as dotted paths below ``moderation``; ``package`` is
+    the source's own package below ``moderation`` (``()`` for the top level), for relative imports."""
+    out: set[tuple[str, ...]] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            module = tuple(node.module.split(".")) if node.module else ()
+            if node.level:
+                target = (*package[: len(package) - node.level + 1], *module)
+            elif module[:1] == ("moderation",):
+                target = module[1:] or ("__init__",)
+            else:
+                continue
+            # ``from . import x`` / ``from .. import _errors``: each name is a module
+            out.update({(*target, a.name) for a in node.names} if not target else {target})
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = tuple(alias.name.split("."))
+                if parts[0] == "moderation":
+                    out.add(parts[1:] or ("__init__",))
+    return out
+
+
+def test_moderation_layers_import_downwards_only():
+    """urls <- text <- clean/train <- cli <- bench, everything on the base modules (ARCHITECTURE.md)."""
+    bad = []
+    for path in sorted((ROOT / "moderation").rglob("*.py")):
+        parts = path.relative_to(ROOT / "moderation").with_suffix("").parts
+        own = _layer(parts)
+        for target in sorted(_moderation_imports(path.read_text(encoding="utf-8"), parts[:-1])):
+            if _layer(target) not in LAYERS[own]:
+                bad.append(f"{path.relative_to(ROOT)} ({own}) imports {'.'.join(target)} ({_layer(target)})")
+    assert not bad, "a layer imports one above it:\n" + "\n".join(bad)
+
+
+def test_the_layer_check_resolves_relative_imports():
+    """The check must see an upward import written relatively, or it could never fail."""
+    source = "from ..text.scanner import Scanner\nfrom .. import _errors\nfrom .parse import x\n"
+    found = _moderation_imports(source, ("urls",))
+    assert found == {("text", "scanner"), ("_errors",), ("urls", "parse")}
+    assert _layer(("text", "scanner")) not in LAYERS["urls"]
+    assert _moderation_imports("from moderation import Scanner\n", ("bench",)) == {("__init__",)}
+
+
+def _readme_public_names() -> set[str]:
+    """The names in the README's "Public API" table (first column, in backticks)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Public API", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            cell = line.split("|")[1]
+            names.update(n.strip().strip("`") for n in cell.split(",") if n.strip())
+    return names
+
+
+def test_public_names_are_the_documented_ones():
+    """``moderation.__all__`` is exactly what the README documents, and every name resolves."""
     import classifiers
     import moderation
 
-    assert sorted(moderation.__all__) == sorted(
-        [
-            "CleanOptions",
-            "CleanReport",
-            "CleanStats",
-            "ConfigurationError",
-            "Document",
-            "FoundLink",
-            "InputError",
-            "Link",
-            "ListHit",
-            "ListStore",
-            "ModerationError",
-            "NormalizedText",
-            "ParsedUrl",
-            "ResumeError",
-            "SafeBrowsingProvider",
-            "ScanResult",
-            "Scanner",
-            "Segment",
-            "Settings",
-            "Span",
-            "UrlChecker",
-            "UrlError",
-            "UrlReport",
-            "UrlhausProvider",
-            "__version__",
-            "check_url",
-            "clean_files",
-            "cut_spans",
-            "find_links",
-            "json_dumps",
-            "normalize",
-            "parse_url",
-            "segment",
-        ]
-    )
-    assert sorted(classifiers.__all__) == sorted(
-        [
-            "CONTEXT_FEATURES",
-            "LANGUAGES",
-            "TEXT_FEATURES",
-            "ArtifactError",
-            "ClassifierError",
-            "ContextModel",
-            "ModelBundle",
-            "SegmentModel",
-            "SegmentScores",
-            "TextBatch",
-            "char_matrix",
-            "context_features",
-            "default_model_dir",
-            "featurize_texts",
-            "URL_FEATURES",
-            "UrlModel",
-            "UrlParts",
-            "load_bundle",
-            "load_url_model",
-            "model_version",
-            "save_url_model",
-            "url_features",
-            "save_bundle",
-            "write_manifest",
-        ]
-    )
+    assert sorted(moderation.__all__) == sorted(_readme_public_names())
+    for name in moderation.__all__:
+        assert getattr(moderation, name) is not None
     for name in classifiers.__all__:
         assert getattr(classifiers, name) is not None
-    for name in moderation.__all__:  # loaded lazily: a wrong entry in _LAZY shows up only here
-        assert getattr(moderation, name) is not None
 
 
 def test_exception_trees():
@@ -136,7 +153,8 @@ def test_a_url_check_does_not_load_the_text_models_stack():
     the text models."""
     code = (
         "import sys; from moderation import UrlChecker; UrlChecker.default().check('https://example.com/x');"
-        "print(sorted(m for m in ('scipy', 'sklearn', 'moderation._scanner') if m in sys.modules))"
+        "print(sorted(m for m in ('scipy', 'sklearn', 'classifiers._hashing', 'classifiers._segment_model',"
+        " 'classifiers._context_model') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -155,3 +173,12 @@ def test_every_command_has_help():
         for action in sp._actions:
             if action.dest != "help":
                 assert action.help, f"{name} {action.dest} has no help"
+
+
+def test_every_reason_code_is_in_the_readme():
+    from moderation._reasons import CODES
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Reasons", 1)[1].split("\n## ", 1)[0]
+    documented = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    assert documented == set(CODES)

@@ -7,7 +7,7 @@ from moderation import find_links
 
 
 def found(text):
-    return [(lk.raw, lk.registered_domain, lk.obfuscated) for lk in find_links(text)]
+    return [(lk.raw, lk.parsed.registered_domain, lk.obfuscated) for lk in find_links(text)]
 
 
 def test_full_urls_www_and_bare_domains():
@@ -18,7 +18,7 @@ def test_full_urls_www_and_bare_domains():
         ("lucky-spin.top/go", "lucky-spin.top", False),
     ]
     links = find_links(text)
-    assert links[0].url == "https://shop.example.co.uk/a?b=1"
+    assert links[0].parsed.url == "https://shop.example.co.uk/a?b=1"
     assert all(text[lk.start : lk.end] == lk.raw for lk in links)
 
 
@@ -28,7 +28,7 @@ def test_defanged_and_spelled_out_forms_are_links_and_marked():
         ("hxxps://panel-sync[.]click/gate", "panel-sync.click", True),
         ("cheap-pills dot shop", "cheap-pills.shop", True),
     ]
-    assert find_links(text)[0].url == "https://panel-sync.click/gate"
+    assert find_links(text)[0].parsed.url == "https://panel-sync.click/gate"
 
 
 def test_things_that_are_not_links():
@@ -42,7 +42,7 @@ def test_email_addresses_are_not_links():
 
 def test_userinfo_tricks_resolve_to_the_real_host():
     (link,) = find_links("login at http://bank.com@phish-login.top/verify now")
-    assert link.host == "phish-login.top"
+    assert link.parsed.host == "phish-login.top"
 
 
 @given(st.text(max_size=200))

@@ -1,31 +1,40 @@
+"""The URL rules on their own (``urls/rules.py``), read through a rules-only checker: no lists, no model."""
+
 from __future__ import annotations
 
-from moderation._links import find_links
-from moderation._reputation import assess
+from moderation import UrlChecker, find_links
+
+RULES_ONLY = UrlChecker()
 
 
-def rep(text):
+def judge(text):
     (link,) = find_links(text)
-    return assess(link)
+    return RULES_ONLY.judge(link.parsed, obfuscated=link.obfuscated)
+
+
+def codes(report):
+    return [r.code for r in report.reasons]
 
 
 def test_abused_tld_with_tracking_path_is_malicious():
-    r = rep("https://quick-cash-now.top/5512093384710023/")
+    r = judge("https://quick-cash-now.top/5512093384710023/")
     assert r.verdict == "malicious"
-    assert any("TLD .top" in x for x in r.reasons)
-    assert "numeric tracking path" in r.reasons
+    assert codes(r)[:2] == ["URL_TLD_HEAVILY_ABUSED", "URL_NUMERIC_PATH"]
+    assert r.reasons[0].params == {"tld": "top"} and r.reasons[0].text == "TLD .top is heavily abused"
 
 
 def test_government_sites_are_trusted():
-    r = rep("see www.finance.gov.ng for details")
+    r = judge("see www.finance.gov.ng for details")
     assert r.verdict == "trusted" and r.score < 0.1
+    assert r.reasons[-1].text == "finance.gov.ng is a government, education or well-known source"
 
 
 def test_plain_domain_is_neutral():
-    r = rep("visit www.harbour-museum.org")
-    assert r.verdict == "neutral"
+    assert judge("visit www.harbour-museum.org").verdict == "neutral"
 
 
-def test_shorteners_and_chat_invites_are_explained():
-    assert "URL shortener hides the destination" in rep("go to bit.ly/3xYz").reasons
-    assert "chat-group invite link" in rep("join t.me/fast_profits_vip").reasons
+def test_shorteners_chat_invites_and_disguises_are_explained():
+    assert "URL_SHORTENER" in codes(judge("go to bit.ly/3xYz"))
+    assert "URL_CHAT_INVITE" in codes(judge("join t.me/fast_profits_vip"))
+    assert "URL_DISGUISED" in codes(judge("seen at hxxp://panel-sync[.]click/gate"))
+    assert "URL_USERINFO" in codes(judge("log in at http://bank.com@phish-login.top/verify"))

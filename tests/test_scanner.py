@@ -33,7 +33,7 @@ def test_example_article_has_exactly_the_spam_paragraph(scanner, example_article
         "Earn $500 a week from your sofa, thousands already signed up "
         "https://cash-sofa-daily.top/4471902385561032/"
     ]
-    reasons = " | ".join(result.spans[0].reasons)
+    reasons = " | ".join(r.text for r in result.spans[0].reasons)
     assert "call to action" in reasons and "TLD .top is heavily abused" in reasons
     assert "Earn $500" not in result.cleaned_text
     assert "\n\n\n" not in result.cleaned_text
@@ -77,16 +77,16 @@ def test_scan_many_keeps_order_and_ids_and_matches_scan(scanner, example_article
     clean = (FIXTURES / "clean-lookalikes.txt").read_text(encoding="utf-8")
     items = [example_article, {"text": clean, "id": "c1"}, Document("Short note.", id=7)]
     results = list(scanner.scan_many(items, batch_size=2))
-    assert [r.id for r in results] == [0, "c1", 7]
+    assert [r.id for r in results] == [1, "c1", 7]  # no id: the 1-based position
     assert [r.verdict for r in results] == ["spam", "clean", "clean"]
-    assert results[0].to_dict() == scanner.scan(example_article, id=0).to_dict()
+    assert results[0].to_dict() == scanner.scan(example_article, id=1).to_dict()
 
 
 def test_bad_items_raise_input_error(scanner):
-    with pytest.raises(InputError, match="no 'text'"):
+    with pytest.raises(InputError, match="document 1: missing text field"):
         list(scanner.scan_many([{"id": 1}]))
-    with pytest.raises(InputError, match="not a string"):
-        list(scanner.scan_many([{"text": 5}]))
+    with pytest.raises(InputError, match=r"document 2: wrong type \('text' is int, not a string\)"):
+        list(scanner.scan_many(["fine", {"text": 5}]))
     with pytest.raises(InputError):
         scanner.scan(None)  # type: ignore[arg-type]
 

@@ -7,7 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from moderation._trainset import fill, inject, link_block, synth_link
+from moderation.train.injection import fill, inject, link_block, synth_link
 
 
 @given(

@@ -1,0 +1,109 @@
+"""Reading request bodies: content type, size limits while reading, JSON, and the record rule.
+
+Documents are checked by ``moderation``'s one record rule (``moderation.text.document.read_record``), the
+code the library, the CLI and the cleanup use; here a record that breaks it is a 422 whose ``loc`` names
+the field. The fast path (``_fastpath.py``) calls the same ``read_record`` and the same size check.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from moderation import Document
+from moderation.text.document import Reject, read_record
+from moderation.text.records import jsonl_lines
+
+from ._problems import ApiError
+from ._settings import ApiSettings
+
+JSON = "application/json"
+NDJSON = "application/x-ndjson"
+
+
+async def read_body(request: Request, allowed: tuple[str, ...], limit: int) -> tuple[bytes, str]:
+    """The body and its content type: 415 for another type, 413 as soon as it passes ``limit``."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in allowed:
+        raise ApiError(415, f"send {' or '.join(allowed)}, not {ctype or 'no content type'}")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+    size, chunks = 0, []
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"request body exceeds the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks), ctype
+
+
+def parse_json(body: bytes, where: str = "body") -> Any:
+    """The JSON value of a body (or of one NDJSON line), or 400."""
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"{where} is not valid UTF-8 (byte {exc.start})") from None
+    except ValueError as exc:
+        raise ApiError(400, f"{where} is not valid JSON: {exc}") from None
+
+
+def _unprocessable(errors: list[dict[str, Any]]) -> ApiError:
+    first = errors[0]
+    return ApiError(422, f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}", errors=errors)
+
+
+def validate(model: type[BaseModel], obj: Any, where: str = "body") -> Any:
+    """A request that is not a document (``UrlCheckRequest``), by its pydantic model, or 422."""
+    try:
+        return model.model_validate(obj)
+    except ValidationError as exc:
+        raise _unprocessable(
+            [{"loc": [where, *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        ) from None
+
+
+def document(obj: Any, position: int | None, loc: list[Any]) -> Document:
+    """One document by the record rule, or 422 naming the field (``loc``: where ``obj`` is in the body).
+    ``position`` is the id of a document without one (None for ``POST /v1/scan``)."""
+    item = read_record(obj, position)
+    if isinstance(item, Reject):
+        where = [*loc, item.field] if item.field else loc
+        raise _unprocessable([{"loc": where, "msg": item.error, "type": item.kind}])
+    return item
+
+
+def batch_documents(body: bytes, ctype: str) -> list[Document]:
+    """The documents of a batch: ``{"documents": [...]}`` (a document without an id gets its position
+    + 1) or NDJSON (its line number)."""
+    if ctype == NDJSON:
+        return [
+            document(parse_json(line, f"line {n}"), n, [f"line {n}"])
+            for n, line in jsonl_lines(io.BytesIO(body))
+        ]
+    obj = parse_json(body)
+    items = obj.get("documents") if isinstance(obj, dict) else None
+    if not isinstance(items, list):
+        what = "missing" if not isinstance(obj, dict) or "documents" not in obj else "list_type"
+        raise _unprocessable(
+            [{"loc": ["body", "documents"], "msg": "a list of documents is required", "type": what}]
+        )
+    return [document(d, i + 1, ["body", "documents", i]) for i, d in enumerate(items)]
+
+
+def too_large(text: str, limit: int) -> bool:
+    """More than ``limit`` bytes of UTF-8 (counted only when the length says it could be)."""
+    return len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit
+
+
+def check_sizes(docs: list[Document], settings: ApiSettings) -> None:
+    """413 for too many documents or one too large."""
+    if len(docs) > settings.max_batch:
+        raise ApiError(413, f"{len(docs)} documents exceed the batch limit of {settings.max_batch}")
+    for i, d in enumerate(docs):
+        if too_large(d.text, settings.max_document_bytes):
+            raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")

@@ -1,0 +1,102 @@
+"""Reasons as data: every finding is a named code with parameters, like rspamd's symbols.
+
+Code decides and counts by ``Reason.code`` (stable, upper case, grouped by prefix: ``URL_`` for what the
+URL checker found about a link, ``TEXT_`` for what the text evidence says about a span, ``LIST_`` for list
+hits); people read ``Reason.text``, rendered from ``CODES`` at the edges (CLI, HTTP, reports). A new
+finding is one entry in ``CODES`` and one line in the README's table of codes (a test holds the two
+equal).
+
+A URL reason quoted inside a span carries the link's domain as the ``link`` parameter, and its text
+reads ``link <domain>: <what was found>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: code -> the English text, a ``str.format`` template over the reason's parameters
+CODES: dict[str, str] = {
+    # the URL checker: lists
+    "LIST_ALLOWED": "on the allowlist '{list}'",
+    "LIST_BLOCKED": "on the block list '{list}'",
+    "LIST_NOT_ALLOWED": "domain unseen in allowlists",
+    # the URL checker: rules about the host
+    "URL_TLD_HEAVILY_ABUSED": "TLD .{tld} is heavily abused",
+    "URL_TLD_OFTEN_ABUSED": "TLD .{tld} is often abused",
+    "URL_SPAM_WORDS": "spam words in domain ({words})",
+    "URL_SHORTENER": "URL shortener hides the destination",
+    "URL_CHAT_INVITE": "chat-group invite link",
+    "URL_IP_HOST": "raw IP address instead of a domain",
+    "URL_STUFFED_DOMAIN": "hyphen- or digit-stuffed domain",
+    "URL_TRUSTED_SOURCE": "{domain} is a government, education or well-known source",
+    # the URL checker: rules about the path and the way the link is written
+    "URL_NUMERIC_PATH": "numeric tracking path",
+    "URL_AFFILIATE_PARAMETER": "affiliate/referral parameter",
+    "URL_CALL_TO_ACTION_PATH": "call-to-action path (promo/signup/claim)",
+    "URL_USERINFO": "user-info trick before the host (name@host)",
+    "URL_DISGUISED": "link written in a defanged/disguised form",
+    # the URL checker: look-alikes, the learned model, online providers
+    "URL_IMITATES_BRAND": "host imitates {brand}",
+    "URL_MIXED_SCRIPT": "host mixes alphabets ({host})",
+    "URL_BRAND_OUTSIDE_DOMAIN": "brand name '{brand}' outside the brand's own domain",
+    "URL_MODEL_BAD": "lexical model {score:.2f} (resembles known bad URLs)",
+    "URL_MODEL_ORDINARY": "lexical model {score:.2f} (resembles ordinary URLs)",
+    "URL_PROVIDER": "{provider}: {verdict}",
+    # the text evidence about a flagged span
+    "TEXT_CALL_TO_ACTION": "reads like a spam call to action ({cues}; text model {score:.2f})",
+    "TEXT_SPAM_STYLE": "reads like spam or chat, not news (text model {score:.2f})",
+    "TEXT_PHONE_NUMBER": "asks the reader to call or text a number",
+    "TEXT_OTHER_LANGUAGE": "written in {language} inside a {article_language} article",
+    "TEXT_OFF_TOPIC": "off-topic: shares almost no words with the rest of the article",
+    "TEXT_OUT_OF_PLACE": "out of place in this article (context model {score:.2f})",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One finding.
+
+    Attributes:
+        code: what was found, a key of ``CODES`` (stable: count, filter and tune by it).
+        params: the specifics (a TLD, a domain, a score), JSON-compatible values.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown reason code {self.code!r}; add it to moderation._reasons.CODES")
+
+    @property
+    def text(self) -> str:
+        """The reason in English, for a person."""
+        return render(self)
+
+    def with_params(self, **params: Any) -> Reason:
+        """The same finding with more parameters (a link's reason quoted in a span gets ``link``)."""
+        return Reason(self.code, {**self.params, **params})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape every door writes: ``{"code", "text", "params"}`` (floats to 4 decimals)."""
+        params = {k: round(v, 4) if isinstance(v, float) else v for k, v in self.params.items()}
+        return {"code": self.code, "text": render(self), "params": params}
+
+
+def render(reason: Reason) -> str:
+    """``CODES[code]`` filled with the parameters (a list shows its items quoted: ``'earn', 'money'``);
+    a ``link`` parameter prefixes ``link <domain>: ``."""
+    values = {
+        k: ", ".join(f"'{x}'" for x in v) if isinstance(v, list | tuple) else v
+        for k, v in reason.params.items()
+    }
+    text = CODES[reason.code].format(**values)
+    link = reason.params.get("link")
+    return f"link {link}: {text}" if link else text
+
+
+def texts(reasons: tuple[Reason, ...] | list[Reason]) -> list[str]:
+    """The rendered texts of several reasons, in order."""
+    return [render(r) for r in reasons]

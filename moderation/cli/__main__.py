@@ -1,0 +1,7 @@
+"""``python -m moderation.cli``: the ``moderation`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

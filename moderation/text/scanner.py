@@ -1,0 +1,328 @@
+"""The engine: one document (or a batch) in, a ``ScanResult`` out. Every door calls this.
+
+The way a document travels (see ARCHITECTURE.md)::
+
+    text -> normalized view -> links (+ basic reputation) -> segments -> segment cascade (classifiers)
+         -> article-context model (classifiers) -> article gate -> spans -> reasons -> cleaned text
+
+All model calls are made once per *batch* of documents, not per document: scikit-learn has a fixed cost
+per call, and the hashed features are cheaper in bulk.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._settings import Settings
+from .cut import cut_spans
+from .document import Document, as_document
+from .evidence import explain, link_features
+from .links import FoundLink, find_links
+from .normalize import NormalizedText, normalize
+from .results import Link, ScanResult, Segment, Span
+from .segment import segment
+
+if TYPE_CHECKING:
+    from classifiers import ModelBundle, SegmentModel
+
+    from ..urls.checker import UrlChecker, UrlReport
+
+
+@dataclass
+class Prepared:
+    """A document after the model-free steps (offsets in the normalized view)."""
+
+    doc: Document
+    norm: NormalizedText
+    links: list[FoundLink]
+    reports: list[UrlReport]
+    segments: list[Segment]
+    texts: list[str]
+    link_features: np.ndarray
+
+
+@dataclass
+class Featurized:
+    """Model inputs and outputs for a batch of prepared documents (rows = segments, grouped by doc)."""
+
+    doc_index: np.ndarray
+    stage_a: np.ndarray
+    text_score: np.ndarray
+    context: np.ndarray
+    similarity: np.ndarray
+    lang_votes: np.ndarray
+
+
+def prepare(doc: Document, checker: UrlChecker) -> Prepared:
+    """Normalize, find the links and have ``checker`` judge each, segment (no text model involved)."""
+    norm = normalize(doc.text)
+    view = norm.text
+    links = find_links(view)
+    reports = [checker.judge(lk.parsed, obfuscated=lk.obfuscated) for lk in links]
+    segments = segment(view, [lk.end for lk in links])
+    texts = [view[s.start : s.end] for s in segments]
+    feats = link_features([(s.start, s.end) for s in segments], links, reports)
+    return Prepared(doc, norm, links, reports, segments, texts, feats)
+
+
+def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featurized:
+    """Run the segment cascade and build the article-context features for a batch."""
+    from classifiers import CONTEXT_FEATURES, context_features
+
+    texts = [t for p in batch for t in p.texts]
+    doc_index = np.repeat(np.arange(len(batch)), [len(p.texts) for p in batch])
+    if not texts:
+        empty = np.zeros(0)
+        return Featurized(doc_index, empty, empty, np.zeros((0, 0), np.float32), empty, np.zeros((0, 0)))
+    extra = np.vstack([p.link_features for p in batch])
+    scores = segment_model.score(texts, extra)
+    votes = scores.lang_votes
+    paragraphs = np.array([s.paragraph for p in batch for s in p.segments])
+    kinds = [s.kind for p in batch for s in p.segments]
+    lengths = np.array([len(t) for t in texts])
+    ctx = context_features(
+        score=scores.score,
+        stage_a=scores.stage_a,
+        candidate=scores.candidate,
+        words=scores.words,
+        doc_index=doc_index,
+        paragraph_index=paragraphs,
+        kinds=kinds,
+        lang_votes=votes,
+        lengths=lengths,
+    )
+    sim = ctx[:, CONTEXT_FEATURES.index("similarity_to_article")]
+    return Featurized(doc_index, scores.stage_a, scores.score, ctx, sim, votes)
+
+
+def _runs(indices: np.ndarray) -> list[list[int]]:
+    """Consecutive runs of sorted segment indices: [1, 2, 5] -> [[1, 2], [5]]."""
+    runs: list[list[int]] = []
+    for j in indices:
+        if runs and runs[-1][-1] == j - 1:
+            runs[-1].append(int(j))
+        else:
+            runs.append([int(j)])
+    return runs
+
+
+_default_lock = threading.Lock()
+_default_cache: dict[Path | None, ModelBundle] = {}
+
+
+class Scanner:
+    """Finds injected spam in documents. Thread-safe; load once, scan many.
+
+    >>> scanner = Scanner.default()                      # doctest: +SKIP
+    >>> result = scanner.scan("Some article ...")        # doctest: +SKIP
+    """
+
+    def __init__(
+        self, models: ModelBundle, settings: Settings | None = None, url_checker: UrlChecker | None = None
+    ) -> None:
+        self.models = models
+        self.settings = settings or Settings()
+        self._url_checker = url_checker
+        th = models.thresholds
+        self.span_threshold = (
+            self.settings.span_threshold if self.settings.span_threshold is not None else th.get("span", 0.5)
+        )
+        self.document_threshold = (
+            self.settings.document_threshold
+            if self.settings.document_threshold is not None
+            else th.get("document", self.span_threshold)
+        )
+        self.document_threshold = max(self.document_threshold, self.span_threshold)
+        extend = self.settings.extend_threshold
+        self.extend_threshold = min(
+            extend if extend is not None else th.get("extend", 1.0), self.span_threshold
+        )
+
+    @classmethod
+    def default(cls, settings: Settings | None = None) -> Scanner:
+        """A scanner over the shipped models (or ``settings.model_dir``), loaded once per process, with its
+        URL checker (URL model and list store) loaded too and one warm-up scan done, so the first real scan
+        is not the slow one (the suffix list and the lazy tables cost ~0.1 s once)."""
+        from classifiers import load_bundle
+
+        from ..urls.checker import UrlChecker
+
+        settings = settings or Settings()
+        key = settings.model_dir
+        with _default_lock:
+            fresh = key not in _default_cache
+            if fresh:
+                _default_cache[key] = load_bundle(key)
+            bundle = _default_cache[key]
+        scanner = cls(bundle, settings, UrlChecker.default(settings))
+        if fresh:
+            scanner.scan("Warm-up sentence. Read more at www.example.org today.")
+        return scanner
+
+    @property
+    def url_checker(self) -> UrlChecker:
+        """The URL checker that judges every link found (``UrlChecker.default`` unless one was given)."""
+        if self._url_checker is None:
+            from ..urls.checker import UrlChecker
+
+            self._url_checker = UrlChecker.default(self.settings)
+        return self._url_checker
+
+    @property
+    def model_version(self) -> str:
+        """The version tag of the loaded models."""
+        return self.models.version
+
+    def scan(self, text: str, url: str | None = None, lang: str | None = None, id: Any = None) -> ScanResult:
+        """Scan one document (no id stays ``None``).
+
+        Raises:
+            InputError: ``text`` is not a string, or ``id``/``url``/``lang`` of the wrong type (the record
+                rule of ``document.py``, checked by ``Document``).
+        """
+        return self._scan_batch([Document(text, id, url, lang)])[0]
+
+    def scan_many(
+        self, items: Iterable[str | Mapping[str, Any] | Document], batch_size: int | None = None
+    ) -> Iterator[ScanResult]:
+        """Scan many documents in batches, yielding results in input order.
+
+        Strings and mappings are checked by the record rule of ``document.py`` (one without an id gets
+        its 1-based position); a ``Document`` is used as it is.
+
+        Raises:
+            InputError: an item breaks the rule (the message names the field and the position).
+        """
+        size = batch_size or self.settings.batch_size
+        batch: list[Document] = []
+        for position, item in enumerate(items, 1):
+            batch.append(as_document(item, position))
+            if len(batch) >= size:
+                yield from self._scan_batch(batch)
+                batch = []
+        if batch:
+            yield from self._scan_batch(batch)
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _scan_batch(self, docs: Sequence[Document]) -> list[ScanResult]:
+        checker = self.url_checker
+        prepared = [prepare(d, checker) for d in docs]
+        feats = featurize(prepared, self.models.segment)
+        proba = self.models.context.predict_proba(feats.context) if len(feats.context) else np.zeros(0)
+        return self._decide_all(prepared, feats, proba)
+
+    def _decide_all(
+        self, prepared: Sequence[Prepared], feats: Featurized, proba: np.ndarray
+    ) -> list[ScanResult]:
+        """``_decide`` for each document of a featurized batch (its segments' rows, in order)."""
+        results = []
+        offset = 0
+        for p in prepared:
+            rows = slice(offset, offset + len(p.segments))
+            offset = rows.stop
+            results.append(self._decide(p, proba[rows], feats, rows))
+        return results
+
+    def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
+        """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
+        from classifiers import LANGUAGES
+
+        links = tuple(self._link(p, k) for k in range(len(p.links)))
+        doc_score = float(proba.max()) if len(proba) else 0.0
+        spans: list[Span] = []
+        if doc_score >= self.document_threshold:  # the article gate
+            flagged = proba >= self.span_threshold
+            self._extend(flagged, proba, p.segments)
+            doc_votes = feats.lang_votes[rows].sum(axis=0)
+            doc_lang = LANGUAGES[int(np.argmax(doc_votes))] if doc_votes.sum() >= 5 else None
+            spans = [
+                self._span(p, run, proba, feats, rows, links, doc_lang)
+                for run in _runs(np.flatnonzero(flagged))
+            ]
+        return ScanResult(
+            id=p.doc.id,
+            verdict="spam" if spans else "clean",
+            score=max((s.score for s in spans), default=doc_score),
+            spans=tuple(spans),
+            links=links,
+            cleaned_text=cut_spans(p.doc.text, [(s.start, s.end) for s in spans]),
+            model_version=self.model_version,
+        )
+
+    @staticmethod
+    def _span(
+        p: Prepared,
+        run: list[int],
+        proba: np.ndarray,
+        feats: Featurized,
+        rows: slice,
+        links: Sequence[Link],
+        doc_lang: str | None,
+    ) -> Span:
+        """One span from a run of adjacent flagged segments, mapped to the original text, with reasons."""
+        from classifiers import LANGUAGES
+
+        start, end = p.norm.to_original(p.segments[run[0]].start, p.segments[run[-1]].end)
+        seg_rows = [rows.start + j for j in run]
+        votes = feats.lang_votes[seg_rows].sum(axis=0)
+        seg_lang = (
+            LANGUAGES[int(np.argmax(votes))]
+            if votes.max() >= 2 and votes.max() >= 0.6 * votes.sum()
+            else None
+        )
+        inside = [lk for lk in links if start <= lk.start and lk.end <= end]
+        link_reasons = [
+            reason.with_params(link=lk.domain)
+            for lk in inside
+            if lk.verdict != "trusted"
+            for reason in lk.reasons
+        ]
+        words = p.doc.text[start:end]
+        for lk in reversed(inside):  # the words around the links, for the text cues
+            words = words[: lk.start - start] + " " + words[lk.end - start :]
+        score = float(proba[run].max())
+        reasons = explain(
+            words,
+            score=score,
+            text_score=float(feats.text_score[seg_rows].max()),
+            similarity=float(feats.similarity[seg_rows].min()),
+            seg_lang=seg_lang,
+            doc_lang=doc_lang,
+            link_reasons=link_reasons,
+        )
+        return Span(start, end, p.doc.text[start:end], score, "spam", tuple(reasons))
+
+    def _extend(self, flagged: np.ndarray, proba: np.ndarray, segments: Sequence[Segment]) -> None:
+        """Grow flagged runs into neighbours of the same paragraph that pass the (lower) extend threshold.
+
+        Multi-sentence spam ("Plz help me get subscribers. Thanks to all who sub me :)") often has a
+        weak second sentence that only makes sense as part of the first.
+        """
+        if self.extend_threshold >= self.span_threshold:
+            return
+        queue = [int(j) for j in np.flatnonzero(flagged)]
+        while queue:
+            j = queue.pop()
+            for k in (j - 1, j + 1):
+                if (
+                    0 <= k < len(flagged)
+                    and not flagged[k]
+                    and proba[k] >= self.extend_threshold
+                    and segments[k].paragraph == segments[j].paragraph
+                ):
+                    flagged[k] = True
+                    queue.append(k)
+
+    @staticmethod
+    def _link(p: Prepared, k: int) -> Link:
+        """A found link, placed in the original text, with the URL checker's judgement."""
+        lk = p.links[k]
+        start, end = p.norm.to_original(lk.start, lk.end)
+        return Link(start, end, p.doc.text[start:end], lk.obfuscated, p.reports[k])

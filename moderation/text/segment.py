@@ -1,0 +1,146 @@
+"""Cut a text into the units the scorer judges, keeping exact offsets.
+
+Injected spam arrives as a paragraph of its own, a line, a sentence appended to a paragraph or wedged
+inside one, or run straight into the next sentence after its link ("...sign up at example.top The minister
+said..."). So we cut at three levels:
+
+1. paragraphs: blank-line separated blocks;
+2. lines: every line of a multi-line paragraph (link lists, boilerplate lines, datelines);
+3. sentences: at sentence punctuation followed by whitespace (not after known abbreviations, initials or
+   German ordinals), and after a link followed by a capitalized word.
+
+Segments never include surrounding whitespace; very long runs without any boundary are cut at whitespace so
+that no segment exceeds ``MAX_SEGMENT_CHARS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .results import Segment
+
+MAX_SEGMENT_CHARS = 2000
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+# sentence-final punctuation, optional closing quotes/brackets, then whitespace
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st sr sra jr gen gov sen rep lt col capt sgt cpl maj adm inc ltd co corp bros
+    no nr vs jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon fig figs vol pp art abs dept
+    univ approx est bzw ca ggf evtl inkl zb dipl ing mag mio mrd tel str av pres exmo sto sta""".split()
+)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Is the period at ``text[dot]`` part of an abbreviation rather than the end of a sentence?"""
+    start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("\t", 0, dot)) + 1
+    word = text[start:dot].lstrip("(\"'“‘[")
+    if not word:
+        return False
+    if "." in word:  # U.S. / e.g. / z.B.
+        return True
+    if len(word) == 1 and word.isalpha():  # initials, "z. B."
+        return True
+    if word.isdigit() and len(word) <= 2:  # German ordinals: "am 19. Februar"
+        return True
+    return word.lower() in _ABBREVIATIONS
+
+
+def _cuts(text: str, link_ends: Sequence[int]) -> list[int]:
+    """Every offset where a new sentence or line may begin, over the whole text, sorted."""
+    cuts: set[int] = set()
+    for m in _SENTENCE_END.finditer(text):
+        punct = m.group()
+        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1 and _is_abbreviation(text, m.start()):
+            continue
+        cuts.add(m.end())
+    n = len(text)
+    for le in link_ends:
+        nxt = le
+        while nxt < n and text[nxt] in " \t\u00a0":
+            nxt += 1
+        if le < nxt < n and text[nxt].isupper():
+            cuts.add(le)
+    pos = text.find("\n")
+    while pos != -1:
+        cuts.add(pos)
+        pos = text.find("\n", pos + 1)
+    return sorted(cuts)
+
+
+def _split_long(start: int, end: int, text: str) -> Iterable[tuple[int, int]]:
+    """Cut a run longer than MAX_SEGMENT_CHARS at whitespace (or hard, if there is none)."""
+    while end - start > MAX_SEGMENT_CHARS:
+        limit = start + MAX_SEGMENT_CHARS
+        cut = text.rfind(" ", start + MAX_SEGMENT_CHARS // 2, limit)
+        if cut <= start:
+            cut = limit
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return start, start
+    s = start + len(piece) - len(piece.lstrip())
+    return s, s + len(stripped)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every blank-line separated block, whitespace trimmed, in order."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        s, e = _trimmed(text, pos, m.start())
+        if e > s:
+            out.append((s, e))
+        pos = m.end()
+    s, e = _trimmed(text, pos, len(text))
+    if e > s:
+        out.append((s, e))
+    return out
+
+
+def segment(text: str, link_ends: Sequence[int] = ()) -> list[Segment]:
+    """Cut ``text`` into segments (offsets into ``text``), in order, disjoint, whitespace-trimmed.
+
+    ``link_ends`` are the end offsets of links found in the text: a link followed by a capitalized word
+    ends a sentence even without punctuation.
+    """
+    segments: list[Segment] = []
+    cuts = _cuts(text, link_ends)
+    k = 0
+    for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
+        while k < len(cuts) and cuts[k] <= p_start:
+            k += 1
+        inner = []
+        while k < len(cuts) and cuts[k] < p_end:
+            inner.append(cuts[k])
+            k += 1
+        multi_line = text.find("\n", p_start, p_end) != -1
+        pieces: list[tuple[int, int]] = []
+        for a, b in zip([p_start, *inner], [*inner, p_end], strict=True):
+            piece = text[a:b]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            s = a + (len(piece) - len(piece.lstrip()))
+            e = s + len(stripped)
+            if e - s > MAX_SEGMENT_CHARS:
+                pieces.extend(_split_long(s, e, text))
+            else:
+                pieces.append((s, e))
+        if multi_line:
+            kind = "line"
+        else:
+            kind = "paragraph" if len(pieces) == 1 else "sentence"
+        segments.extend(Segment(s, e, p_index, kind) for s, e in pieces)
+    return segments

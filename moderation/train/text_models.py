@@ -1,0 +1,210 @@
+"""Rebuild the shipped models from ``../shared/data`` (train split only), deterministically.
+
+Steps (``moderation train``, run by ``make model``):
+
+1. inject spam into train-split articles (``_trainset``), in three hash groups: 0 and 1 for fitting,
+   2 for validation;
+2. fit a segment model on group 0 and one on group 1; score each group with the model that did not see it
+   (out-of-fold scores), build the article-context features through the very code the scanner uses, and
+   fit the context model on them;
+3. fit the final segment model on groups 0+1;
+4. choose the thresholds on group 2 (never fitted): the lowest clean-article false-positive rate target
+   first, then the best span F1;
+5. save the model files and the sidecar (data fingerprint, library versions, sha256, validation scores;
+   benchmark scores are added by ``make model`` after evaluation).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._settings import Settings
+from ..text.metrics import Report, mostly_inside, score_document, span_mask, visible
+from ..text.scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
+from ..urls.checker import UrlChecker
+from .injection import (
+    Corpus,
+    Injected,
+    blocklist_domains,
+    build_documents,
+    data_fingerprint,
+    fill,
+    load_corpus,
+    security_sentence,
+)
+
+# The text models' link columns read only the rule evidence of each link (``text/evidence.py``), so
+# training judges links with the rules alone: no lists, no lexical model, the same columns.
+RULES_ONLY = UrlChecker()
+
+log = logging.getLogger("moderation.train")
+
+
+@dataclass
+class Labeled:
+    """Injected documents after the model-free steps, with a 0/1 label per segment."""
+
+    docs: list[Injected]
+    prepared: list[Prepared]
+    labels: np.ndarray
+
+
+def _label(doc: Injected, p: Prepared) -> list[int]:
+    """1 for each segment at least half of whose visible characters were injected spam."""
+    nonspace = visible(doc.text)
+    ranges = [p.norm.to_original(seg.start, seg.end) for seg in p.segments]
+    return [int(x) for x in mostly_inside(nonspace, span_mask(len(nonspace), doc.spans), ranges)]
+
+
+def label_documents(docs: Sequence[Injected]) -> Labeled:
+    """Prepare every document and label its segments (spam when >= 50% of its characters are)."""
+    prepared = [prepare(Document(d.text, d.id), RULES_ONLY) for d in docs]
+    labels = [lab for d, p in zip(docs, prepared, strict=True) for lab in _label(d, p)]
+    return Labeled(list(docs), prepared, np.array(labels, dtype=np.int8))
+
+
+def _subset(data: Labeled, groups: set[int]) -> Labeled:
+    keep = [i for i, d in enumerate(data.docs) if d.group in groups]
+    offsets = np.cumsum([0] + [len(p.segments) for p in data.prepared])
+    labels = np.concatenate([data.labels[offsets[i] : offsets[i + 1]] for i in keep]) if keep else np.zeros(0)
+    return Labeled([data.docs[i] for i in keep], [data.prepared[i] for i in keep], labels.astype(np.int8))
+
+
+def _hard_negatives(corpus: Corpus, seed: int, domains: list[str]) -> list[Prepared]:
+    """Our hard-negative lines (three fillings each) and generated security-reporting sentences."""
+    import random
+
+    rng = random.Random(seed)
+    out = [prepare(Document(fill(line, rng)), RULES_ONLY) for line in corpus.hard_ham for _ in range(3)]
+    out.extend(prepare(Document(security_sentence(rng, domains)), RULES_ONLY) for _ in range(600))
+    return out
+
+
+def fit_segment_model(data: Labeled, hard: Sequence[Prepared], hard_weight: float = 3.0) -> Any:
+    """Fit a ``SegmentModel`` on labeled segments plus hard negatives."""
+    from classifiers import SegmentModel
+
+    texts = [t for p in data.prepared for t in p.texts] + [t for p in hard for t in p.texts]
+    extra = np.vstack([p.link_features for p in data.prepared] + [p.link_features for p in hard])
+    n_hard = sum(len(p.texts) for p in hard)
+    y = np.concatenate([data.labels, np.zeros(n_hard, dtype=np.int8)])
+    w = np.concatenate([np.ones(len(data.labels)), np.full(n_hard, hard_weight)])
+    w[y == 1] *= 2.0
+    return SegmentModel().fit(texts, extra, y, sample_weight=w)
+
+
+def _featurize_all(prepared: Sequence[Prepared], model: Any, batch: int = 256) -> Featurized:
+    parts = [featurize(prepared[i : i + batch], model) for i in range(0, len(prepared), batch)]
+    return Featurized(
+        doc_index=np.concatenate([p.doc_index + i * batch for i, p in enumerate(parts)]),
+        stage_a=np.concatenate([p.stage_a for p in parts]),
+        text_score=np.concatenate([p.text_score for p in parts]),
+        context=np.vstack([p.context for p in parts if len(p.context)]),
+        similarity=np.concatenate([p.similarity for p in parts]),
+        lang_votes=np.vstack([p.lang_votes for p in parts if len(p.lang_votes)]),
+    )
+
+
+def evaluate_prepared(
+    scanner: Scanner,
+    docs: Sequence[Injected],
+    prepared: Sequence[Prepared],
+    feats: Featurized,
+    proba: np.ndarray,
+) -> Report:
+    """Score already-featurized documents with the scanner's decision step (for threshold search)."""
+    report = Report()
+    for d, r in zip(docs, scanner._decide_all(prepared, feats, proba), strict=True):
+        counts = score_document(
+            d.text, d.spans, [(s.start, s.end) for s in r.spans], r.cleaned_text, d.clean_text
+        )
+        report.add(d.lang, counts)
+    return report
+
+
+def choose_thresholds(
+    bundle: Any, docs: Sequence[Injected], prepared: Sequence[Prepared], max_fpr: float = 0.005
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Grid-search (span, document) thresholds on validation documents."""
+    feats = _featurize_all(prepared, bundle.segment)
+    proba = bundle.context.predict_proba(feats.context)
+    best: tuple[float, float, float] | None = None
+    best_report: Report | None = None
+    chosen: dict[str, float] = {}
+    for doc_t in (0.5, 0.7, 0.9):
+        for span_t in (0.3, 0.5, 0.7):
+            for extend_t in (1.0, 0.2, 0.1, 0.05):
+                if span_t > doc_t:
+                    continue
+                settings = Settings(
+                    model_dir=None,
+                    span_threshold=span_t,
+                    document_threshold=doc_t,
+                    extend_threshold=min(extend_t, span_t),
+                )
+                report = evaluate_prepared(Scanner(bundle, settings), docs, prepared, feats, proba)
+                m = report.overall.metrics()
+                key = (float(m["clean_fpr"] <= max_fpr), m["span_f1"] + m["restoration"], -m["clean_fpr"])
+                if best is None or key > best:
+                    best, best_report = key, report
+                    chosen = {"span": span_t, "document": doc_t, "extend": min(extend_t, span_t)}
+    assert best_report is not None
+    return chosen, best_report.to_dict()
+
+
+def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
+    """Build, validate and save the models; returns the sidecar written."""
+    from classifiers import ContextModel, ModelBundle, save_bundle
+
+    t0 = time.time()
+    corpus = load_corpus(data_dir)
+    domains = blocklist_domains(data_dir)
+    docs = build_documents(corpus, seed=seed, domains=domains)
+    log.info("%d articles, %d spam texts -> %d documents", len(corpus.articles), len(corpus.spam), len(docs))
+    data = label_documents(docs)
+    hard = _hard_negatives(corpus, seed, domains)
+    log.info("%d segments (%d spam), %.0f s", len(data.labels), int(data.labels.sum()), time.time() - t0)
+
+    g0, g1, val = _subset(data, {0}), _subset(data, {1}), _subset(data, {2})
+    m0 = fit_segment_model(g0, hard)
+    m1 = fit_segment_model(g1, hard)
+    log.info("out-of-fold segment models fitted, %.0f s", time.time() - t0)
+    f1 = _featurize_all(g1.prepared, m0)
+    f0 = _featurize_all(g0.prepared, m1)
+    x = np.vstack([f0.context, f1.context])
+    y = np.concatenate([g0.labels, g1.labels])
+    context = ContextModel().fit(x, y)
+    log.info("context model fitted on %d segments, %.0f s", len(y), time.time() - t0)
+    final = fit_segment_model(_subset(data, {0, 1}), hard)
+    bundle = ModelBundle(segment=final, context=context, thresholds={"span": 0.5, "document": 0.5})
+    thresholds, validation = choose_thresholds(bundle, val.docs, val.prepared)
+    bundle.thresholds = thresholds
+    log.info("thresholds %s, validation %s, %.0f s", thresholds, validation["overall"], time.time() - t0)
+    files = [*corpus.files, "urls/blocklistproject.tsv", "urls/ut1_blacklists.tsv"]
+    manifest = save_bundle(
+        bundle,
+        out_dir,
+        extra={
+            "data_fingerprint": data_fingerprint(data_dir, files),
+            "training": {
+                "seed": seed,
+                "articles": len(corpus.articles),
+                "spam_texts": len(corpus.spam),
+                "documents": len(docs),
+                "segments": len(data.labels),
+                "spam_segments": int(data.labels.sum()),
+                "hard_negative_lines": len(corpus.hard_ham),
+                "split": "news split=train only; hash groups 0/1 fit, 2 validation",
+                "seconds": round(time.time() - t0, 1),
+            },
+            "validation": validation,
+        },
+    )
+    return manifest

@@ -11,7 +11,7 @@ import pytest
 
 from moderation import ConfigurationError
 from moderation.hooks import Article, Hook, Policy, load_policies, policies_from_dict
-from moderation.html.pageset import build_pages
+from moderation.text.html.pageset import build_pages
 
 SETTINGS = """
 [policy]

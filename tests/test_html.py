@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.html import HtmlScanner
-from moderation.html.pageset import build_pages
-from moderation.html.pageset._handwritten import handwritten_pages
-from moderation.html.pageset._score import reparsed_text, score
+from moderation.text.html import HtmlScanner
+from moderation.text.html.pageset import build_pages
+from moderation.text.html.pageset._handwritten import handwritten_pages
+from moderation.text.html.pageset._score import reparsed_text, score
 
 
 @pytest.fixture(scope="module")
@@ -72,18 +72,18 @@ def test_each_injection_gets_its_reason(template_run):
             for ps in res.page_spans:
                 if ps.start < e and s < ps.end:
                     codes.setdefault(kind, set()).update(r.code for r in ps.reasons)
-    assert "html.hidden" in codes["hidden"]
-    assert codes["chumbox"] & {"html.ad-widget", "html.chumbox"} == {"html.ad-widget", "html.chumbox"}
-    assert "html.comment-link" in codes["comment"] and "html.rel-ugc" in codes["comment"]
-    assert "html.rel-sponsored" in codes["inline-anchor"] and "html.spam-anchor" in codes["inline-anchor"]
-    assert "text.model" in codes["visible-line"]
+    assert "HTML_HIDDEN_LINKS" in codes["hidden"]
+    assert codes["chumbox"] & {"HTML_AD_WIDGET", "HTML_CHUMBOX"} == {"HTML_AD_WIDGET", "HTML_CHUMBOX"}
+    assert "HTML_COMMENT_LINK" in codes["comment"] and "HTML_REL_UGC" in codes["comment"]
+    assert "HTML_REL_SPONSORED" in codes["inline-anchor"] and "HTML_SPAM_ANCHOR" in codes["inline-anchor"]
+    assert "HTML_TEXT_MODEL" in codes["visible-line"]
 
 
 def test_hidden_spam_is_not_article_text_and_script_urls_are_not_links(html_scanner):
     page = next(p for p in build_pages() if p.name == "semantic-05")
     res = html_scanner.scan(page.html, url=page.url)
     (ps,) = res.page_spans
-    assert ps.text_start is None and ps.reasons[0].code == "html.hidden"
+    assert ps.text_start is None and ps.reasons[0].code == "HTML_HIDDEN_LINKS"
     assert "googletagmanager" not in res.text and all("doubleclick" not in lk.url for lk in res.links)
 
 

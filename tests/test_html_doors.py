@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from moderation.html.pageset import build_pages
+from moderation.text.html.pageset import build_pages
 
 
 def run(*args, stdin: bytes | None = None):
@@ -35,7 +35,7 @@ def test_scan_html_page_and_write_the_cleaned_page(pages, tmp_path):
     (ps,) = rec["page_spans"]
     ((s, e, _),) = page.gold
     assert page.html[ps["start"] : ps["end"]] == page.html[s:e].rstrip("\n")
-    assert ps["reasons"][0]["code"] == "html.hidden"
+    assert ps["reasons"][0]["code"] == "HTML_HIDDEN_LINKS"
     assert cleaned.read_bytes() == (page.html[: ps["start"]] + page.html[ps["end"] :]).encode("utf-8")
     assert "cleaned_html" not in rec  # written to the file instead
 
@@ -69,7 +69,7 @@ def test_clean_html_field(pages, tmp_path):
         assert note["action"] == "stripped" and note["page_spans"]
         assert all(pages[n].html[s:e] not in rows[n]["page"] for s, e, _ in pages[n].gold)
         assert pages[n].legit[1] in rows[n]["text"]
-    assert "html.ad-widget" in err  # counted by reason code in the report
+    assert "HTML_AD_WIDGET" in err  # counted by reason code in the report
 
 
 fastapi = pytest.importorskip("fastapi", reason="the api extra is not installed")
@@ -91,8 +91,8 @@ def test_api_scans_pages_as_json_or_text_html(client, pages):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["id"] == "x" and {p["reasons"][0]["code"] for p in body["page_spans"]} == {
-        "html.chumbox",
-        "html.comment-link",
+        "HTML_CHUMBOX",
+        "HTML_COMMENT_LINK",
     }
     raw = page.html.encode("cp1252", "replace")
     r = client.post(

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.html import HtmlScanner
-from moderation.html._decode import decode
-from moderation.html._extract import emit, emit_map, extract
-from moderation.html._parse import parse
-from moderation.html._signals import hidden_how, hidden_rules
+from moderation.text.html import HtmlScanner
+from moderation.text.html._decode import decode
+from moderation.text.html._extract import emit, emit_map, extract
+from moderation.text.html._parse import parse
+from moderation.text.html._signals import hidden_how, hidden_rules
 
 FRAGMENTS = st.lists(
     st.sampled_from(
@@ -195,7 +195,7 @@ def test_hostile_pages_get_a_result_not_a_hang():
 
 
 def test_too_large_pages_are_a_clear_error():
-    from moderation.html import HtmlError
+    from moderation.text.html import HtmlError
 
     with pytest.raises(HtmlError, match="exceeds the limit of 1,000"):
         HtmlScanner(None, max_bytes=1000).scan(b"<p>" + b"x" * 2000)
@@ -221,7 +221,7 @@ def test_offsets_map_back_into_the_page(scanner):
 
 
 def test_long_articles_go_to_the_engine_in_pieces(scanner, monkeypatch):
-    from moderation.html import _scan
+    from moderation.text.html import _scan
 
     para = "<p>The council met on Tuesday to discuss the budget for the coming year in the town hall.</p>\n"
     spam = "<p>Earn up to $450 a day working from home, sign up at www.home-income-pro.top/start</p>\n"

@@ -16,9 +16,9 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
-from moderation.html.pageset import _words as W
-from moderation.html.pageset import build_pages
-from moderation.html.pageset._build import sentences
+from moderation.text.html.pageset import _words as W
+from moderation.text.html.pageset import build_pages
+from moderation.text.html.pageset._build import sentences
 from moderation.integrations.datatrove import ModerationFilter, ModerationFormatter
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 
 def articles(count: int, seed: int = 3) -> list[Any]:
-    from .hooks import Article
-    from .html.pageset import _words as W
-    from .html.pageset._build import sentences
+    from ..hooks import Article
+    from ..text.html.pageset import _words as W
+    from ..text.html.pageset._build import sentences
 
     rng = random.Random(seed)
     out = []
@@ -52,7 +52,7 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
 def run(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from .hooks import Hook, Policy
+    from ..hooks import Hook, Policy
 
     arts = articles(args.articles)
     hook = Hook(Policy(budget_ms=1000.0))

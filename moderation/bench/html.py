@@ -40,10 +40,10 @@ def _extract_all(fn: Callable[[str], str], pages: list[Any]) -> list[str]:
 
 
 def _quality(scanner: Any) -> dict[str, Any]:
-    from .html import HtmlScanner
-    from .html.pageset import build_pages
-    from .html.pageset._handwritten import handwritten_pages
-    from .html.pageset._score import score
+    from ..text.html import HtmlScanner
+    from ..text.html.pageset import build_pages
+    from ..text.html.pageset._handwritten import handwritten_pages
+    from ..text.html.pageset._score import score
 
     hs = HtmlScanner(scanner)
     out = {}
@@ -55,8 +55,8 @@ def _quality(scanner: Any) -> dict[str, Any]:
 
 
 def _speed(scanner: Any, passes: int) -> dict[str, Any]:
-    from .html import HtmlScanner
-    from .html.pageset import build_pages
+    from ..text.html import HtmlScanner
+    from ..text.html.pageset import build_pages
 
     pages = build_pages()
     items = [{"html": p.html, "url": p.url} for p in pages]
@@ -82,9 +82,9 @@ def _speed(scanner: Any, passes: int) -> dict[str, Any]:
 
 
 def _extractors(passes: int) -> dict[str, Any]:
-    from .html._extract import extract
-    from .html._parse import parse
-    from .html.pageset import build_pages
+    from ..text.html._extract import extract
+    from ..text.html._parse import parse
+    from ..text.html.pageset import build_pages
 
     pages = build_pages()
     article = [p for p in pages]
@@ -92,7 +92,7 @@ def _extractors(passes: int) -> dict[str, Any]:
     def ours(h: str) -> str:
         return extract(parse(h)).text
 
-    candidates: dict[str, Callable[[str], str]] = {"ours (moderation.html)": ours}
+    candidates: dict[str, Callable[[str], str]] = {"ours (moderation.text.html)": ours}
     try:
         import trafilatura
 
@@ -155,7 +155,7 @@ def _extractors(passes: int) -> dict[str, Any]:
 
 
 def _hostile(scanner: Any) -> dict[str, Any]:
-    from .html import HtmlError, HtmlScanner
+    from ..text.html import HtmlError, HtmlScanner
 
     hs = HtmlScanner(scanner)
     para = "<p>The council met on Tuesday to discuss the budget for the coming year.</p>\n"

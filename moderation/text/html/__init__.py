@@ -4,7 +4,7 @@
 >>> result = Scanner.default().scan_html(page_html, url=page_url)   # doctest: +SKIP
 >>> result.text, result.spans, result.page_spans, result.cleaned_html  # doctest: +SKIP
 
-What only HTML shows becomes evidence with stable reason codes (``moderation.html._reasons``): hidden
+What only HTML shows becomes evidence, ``Reason`` codes ``HTML_...`` (``moderation._reasons.CODES``): hidden
 blocks, ``rel`` markings, anchors whose text does not match their target, links in comment sections, ad
 widgets and sponsored headline rows. ``script``, ``style``, ``noscript`` and ``template`` content is never
 article text. See ``_scan.py`` for the way a page travels.
@@ -12,8 +12,8 @@ article text. See ``_scan.py`` for the way a page travels.
 
 from __future__ import annotations
 
-from ._reasons import Reason
+from ..._errors import HtmlError
 from ._result import HtmlScanResult, PageSpan
-from ._scan import MAX_BYTES, HtmlError, HtmlScanner
+from ._scan import MAX_BYTES, HtmlScanner
 
-__all__ = ["MAX_BYTES", "HtmlError", "HtmlScanResult", "HtmlScanner", "PageSpan", "Reason"]
+__all__ = ["MAX_BYTES", "HtmlError", "HtmlScanResult", "HtmlScanner", "PageSpan"]

@@ -11,14 +11,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from ..._reasons import Reason
 from ._attrs import attrs
 from ._extract import emit
 from ._parse import Tree
-from ._reasons import Reason
 from ._signals import spam_words
 
 if TYPE_CHECKING:
-    from .._url_checker import UrlChecker, UrlReport
+    from ...urls.checker import UrlChecker, UrlReport
 
 # where every news page links, visibly or in hidden menus: never evidence on their own
 PLATFORMS = frozenset(
@@ -60,7 +60,7 @@ class Anchor:
 
 
 def _registered(host: str) -> str:
-    from .._suffixes import registered_domain
+    from ...urls.suffixes import registered_domain
 
     return registered_domain(host.lower().rstrip(".")) if host else ""
 
@@ -195,22 +195,20 @@ def mismatch(anchor: Anchor) -> Reason | None:
     for m in _SHOWN_DOMAIN.finditer(anchor.text):
         shown = _registered(m.group(1))
         if shown and "." in shown and shown != anchor.domain and not shown.endswith("." + anchor.domain):
-            return Reason(
-                "html.anchor-mismatch",
-                f"anchor text shows {shown} but the link goes to {anchor.domain}",
-                {"shown": shown, "domain": anchor.domain},
-            )
-    from .._url_checker import brands
+            return Reason("HTML_ANCHOR_SHOWS_DOMAIN", {"shown": shown, "domain": anchor.domain})
+    from ...urls.lookalike import brands
 
     words = set(re.findall(r"[a-z0-9]+", anchor.text.lower()))
     for brand, domains in brands().items():
         if brand in words and anchor.domain not in domains:
-            return Reason(
-                "html.anchor-mismatch",
-                f"anchor text names {brand} but the link goes to {anchor.domain}",
-                {"brand": brand, "domain": anchor.domain},
-            )
+            return Reason("HTML_ANCHOR_NAMES_BRAND", {"brand": brand, "domain": anchor.domain})
     return None
+
+
+# the checker's findings that are not rule evidence about the target: the lexical model's resemblance, and
+# a well-known source (which speaks for the link)
+_NOT_RULES = frozenset({"URL_MODEL_BAD", "URL_MODEL_ORDINARY", "URL_TRUSTED_SOURCE"})
+_MODEL = frozenset({"URL_MODEL_BAD", "URL_MODEL_ORDINARY"})
 
 
 def bad_link(report: UrlReport) -> bool:
@@ -218,7 +216,7 @@ def bad_link(report: UrlReport) -> bool:
     resemblance (the model alone misjudges many ordinary sites: see the README's URL checker section)."""
     if report.verdict not in ("malicious", "suspicious"):
         return False
-    return any(not r.startswith("lexical model") and "well-known source" not in r for r in report.reasons)
+    return any(r.code not in _NOT_RULES for r in report.reasons)
 
 
 def link_reasons(anchor: Anchor, checker: UrlChecker | None) -> tuple[list[Reason], bool]:
@@ -230,24 +228,12 @@ def link_reasons(anchor: Anchor, checker: UrlChecker | None) -> tuple[list[Reaso
         return reasons, strong
     for kw in ("sponsored", "ugc", "nofollow"):
         if kw in anchor.rel:
-            reasons.append(
-                Reason(
-                    f"html.rel-{kw}",
-                    f'link to {anchor.domain} is marked rel="{kw}"',
-                    {"domain": anchor.domain},
-                )
-            )
+            reasons.append(Reason(f"HTML_REL_{kw.upper()}", {"domain": anchor.domain}))
     words = spam_words(anchor.text) + [
         w for w in spam_words(anchor.domain.replace("-", " ")) if w not in anchor.text.lower()
     ]
     if words:
-        reasons.append(
-            Reason(
-                "html.spam-anchor",
-                f"link to {anchor.domain} with spam words ({', '.join(words[:4])})",
-                {"domain": anchor.domain, "words": words[:4]},
-            )
-        )
+        reasons.append(Reason("HTML_SPAM_ANCHOR", {"domain": anchor.domain, "words": words[:4]}))
         strong = True
     wrong = mismatch(anchor)
     if wrong:
@@ -256,13 +242,8 @@ def link_reasons(anchor: Anchor, checker: UrlChecker | None) -> tuple[list[Reaso
     if checker is not None:
         report = checker.check(anchor.url)
         if bad_link(report):
-            rule = [r for r in report.reasons if not r.startswith("lexical model")]
-            reasons.append(
-                Reason(
-                    "html.bad-link",
-                    f"link {anchor.domain}: {'; '.join(rule[:3])}",
-                    {"domain": anchor.domain, "verdict": report.verdict, "score": round(report.score, 3)},
-                )
-            )
+            facts = {"domain": anchor.domain, "verdict": report.verdict, "score": round(report.score, 3)}
+            rules = [r.with_params(link=anchor.domain) for r in report.reasons if r.code not in _MODEL]
+            reasons.extend([Reason("HTML_BAD_LINK", facts), *rules[:3]])
             strong = True
     return reasons, strong

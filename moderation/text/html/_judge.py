@@ -24,15 +24,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..._reasons import Reason
 from ._anchors import Anchor, anchor_text, link_reasons, raw_anchors
 from ._extract import Extraction
-from ._reasons import Reason
 from ._signals import AD_LABEL, spam_words
 
 if TYPE_CHECKING:
-    from .._url_checker import UrlChecker
+    from ...urls.checker import UrlChecker
 
 _NEVER_CONTAINER = frozenset({"html", "body", "#root", "main", "head"})
+# an anchor's kinds of evidence: what the page marked, spam words, a mismatch (either way), a bad target (the
+# checker's URL_ findings quoted after HTML_BAD_LINK are not kinds of their own); ugc/nofollow never count
+_KIND = {"HTML_ANCHOR_NAMES_BRAND": "HTML_ANCHOR_SHOWS_DOMAIN"}
+_NO_KIND = frozenset({"HTML_REL_UGC", "HTML_REL_NOFOLLOW"})
 
 
 @dataclass(slots=True)
@@ -149,18 +153,13 @@ class Judge:
             domains = _domains(anchors)
             strong = [r for a in anchors if self.evidence(a)[1] for r in self.evidence(a)[0]]
             if domains and strong:
-                shown = ", ".join(domains[:4]) + (" ..." if len(domains) > 4 else "")
-                why = Reason(
-                    "html.hidden",
-                    f"hidden from readers ({how}) with links to {shown}",
-                    {"how": how, "domains": domains},
-                )
+                why = Reason("HTML_HIDDEN_LINKS", {"how": how, "domains": domains})
                 self.flag(h, [why, *strong[:3]], 0.97)
             elif not anchors:
                 words = spam_words(self.text_of(h))
                 if len(words) >= 3:
-                    text = f"hidden from readers ({how}) with spam words ({', '.join(words[:4])})"
-                    self.flag(h, [Reason("html.hidden", text, {"how": how, "words": words[:4]})], 0.9)
+                    why = Reason("HTML_HIDDEN_SPAM_WORDS", {"how": how, "words": words[:4]})
+                    self.flag(h, [why], 0.9)
 
     def _noscript(self) -> None:
         """Links inside ``<noscript>`` (shown only without scripts, i.e. to crawlers): hacked sites put link
@@ -176,11 +175,7 @@ class Judge:
             strong = [r for x in found if self.evidence_of(x)[1] for r in self.evidence_of(x)[0]]
             domains = _domains(found)
             if domains and strong:
-                why = Reason(
-                    "html.hidden",
-                    f"hidden from readers (inside <noscript>) with links to {', '.join(domains[:4])}",
-                    {"how": "noscript", "domains": domains},
-                )
+                why = Reason("HTML_HIDDEN_LINKS", {"how": "inside <noscript>", "domains": domains})
                 self.flag(index, [why, *strong[:3]], 0.95)
 
     def evidence_of(self, a: Anchor) -> tuple[list[Reason], bool]:
@@ -192,11 +187,7 @@ class Judge:
             if not domains or not self.container_ok(ad):
                 continue
             label = self._label(ad) or self.tree.path(ad).rsplit(" > ", 1)[-1]
-            why = Reason(
-                "html.ad-widget",
-                f"ad widget ({label}) with links to {', '.join(domains[:4])}",
-                {"label": label, "domains": domains},
-            )
+            why = Reason("HTML_AD_WIDGET", {"label": label, "domains": domains})
             self.flag(ad, [why], 0.95)
 
     def _label(self, index: int) -> str:
@@ -241,11 +232,7 @@ class Judge:
                 done.add(k)
                 k = elements[k].parent
             domains = _domains(group)
-            why = Reason(
-                "html.chumbox",
-                f"row of {len(group)} sponsored or ad-tracked headlines to {', '.join(domains[:4])}",
-                {"links": len(group), "domains": domains},
-            )
+            why = Reason("HTML_CHUMBOX", {"links": len(group), "domains": domains})
             self.flag(top, [why], 0.93)
 
     def _comments(self, groups: dict[int, list[Anchor]]) -> None:
@@ -258,9 +245,7 @@ class Judge:
             if not strong:
                 continue
             a, reasons = strong[0]
-            why = Reason(
-                "html.comment-link", f"link in the comment section to {a.domain}", {"domain": a.domain}
-            )
+            why = Reason("HTML_COMMENT_LINK", {"domain": a.domain})
             self.flag(item, [why, *reasons], 0.92)
 
     def _anchors(self, anchors: list[Anchor]) -> None:
@@ -273,7 +258,7 @@ class Judge:
                 if mismatch(a) is None:
                     continue  # no evidence of its own: not worth a URL check
             reasons, _ = self.evidence(a)
-            kinds = {r.code for r in reasons} - {"html.rel-ugc", "html.rel-nofollow"}
+            kinds = {_KIND.get(r.code, r.code) for r in reasons if r.code.startswith("HTML_")} - _NO_KIND
             if len(kinds) < 2:
                 continue
             block = self.ctx.block[a.element]

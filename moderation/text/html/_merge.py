@@ -8,11 +8,11 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from .._types import ScanResult, Span
+from ..._reasons import Reason
+from ..results import ScanResult, Span
 from ._anchors import anchor_text
 from ._extract import Extraction
 from ._judge import Finding
-from ._reasons import Reason
 from ._signals import spam_words
 
 
@@ -70,9 +70,21 @@ def comment_doc(ext: Extraction) -> tuple[list[tuple[int, int, int]], str]:
     return comments, "".join(parts)
 
 
+def unique(reasons: list[Reason]) -> tuple[Reason, ...]:
+    """Reasons in order, each (code, text) once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in reasons:
+        key = (r.code, r.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return tuple(out)
+
+
 def _model_reasons(span: Span) -> list[Reason]:
-    first = Reason("text.model", f"text model score {span.score:.2f}", {"score": round(span.score, 4)})
-    return [first, *(Reason("text.model", r) for r in span.reasons)]
+    """A text-engine span as a page span's reasons: that the engine flagged it, then the span's own."""
+    return [Reason("HTML_TEXT_MODEL", {"score": round(span.score, 4)}), *span.reasons]
 
 
 def _nonspace(s: str) -> int:
@@ -172,7 +184,7 @@ def comment_findings(
             continue
         span = max(flagged, key=lambda s: s.score)
         el = tree.elements[item]
-        why = Reason("html.comment-text", "comment flagged by the text model", {})
+        why = Reason("HTML_COMMENT_TEXT")
         out.append(Finding(item, [why, *_model_reasons(span)], span.score, el.start, el.end))
     return out
 
@@ -219,8 +231,8 @@ def visible(ext: Extraction, f: Finding) -> str:
     return " ".join(emit("".join(parts)).split())
 
 
-def merge_spans(text: str, spans: list[tuple[int, int, float, list[str]]]) -> tuple[Span, ...]:
-    out: list[tuple[int, int, float, list[str]]] = []
+def merge_spans(text: str, spans: list[tuple[int, int, float, list[Reason]]]) -> tuple[Span, ...]:
+    out: list[tuple[int, int, float, list[Reason]]] = []
     for s, e, score, reasons in sorted(spans, key=lambda x: (x[0], -x[1])):
         if e <= s:
             continue

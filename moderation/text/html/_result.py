@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._types import Link, Span, Verdict
-from ._reasons import Reason
+from ..._reasons import Reason
+from ..results import Link, Span, Verdict
 
 if TYPE_CHECKING:
     from ._extract import Extraction
@@ -22,7 +22,8 @@ class PageSpan:
         tag: the element's tag.
         text: its text as it reads (white space collapsed).
         score: 0..1.
-        reasons: why, with stable codes (``Reason``).
+        reasons: why, each a ``Reason`` (``HTML_...`` codes for what the markup shows; ``HTML_TEXT_MODEL``
+            and the engine's own codes for what the text engine flagged).
         text_start, text_end: the same content in the article text, or ``None`` when it is not part of it
             (comments, sidebars, hidden blocks outside the article).
     """

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._cleaning import cut_spans
-from .._errors import InputError
-from .._types import ScanResult
+from ..._errors import HtmlError
+from ..._reasons import Reason
+from ..cut import cut_spans
+from ..results import ScanResult
 from ._anchors import anchors, own_domains
 from ._decode import decode
 from ._extract import Extraction, extract
@@ -38,22 +39,18 @@ from ._merge import (
     outermost,
     range_text,
     trim,
+    unique,
     visible,
     without_embedded,
 )
 from ._parse import parse
-from ._reasons import unique
 from ._result import HtmlScanResult, PageSpan
 
 if TYPE_CHECKING:
-    from .._scanner import Scanner
+    from ..scanner import Scanner
 
 MAX_BYTES = 32 * 1024 * 1024
 CHUNK = 100_000  # characters of article text per engine document
-
-
-class HtmlError(InputError):
-    """A page that cannot be scanned (too large, not text); the message says which and why."""
 
 
 @dataclass
@@ -115,7 +112,7 @@ class HtmlScanner:
             if self.scanner is not None:
                 self._url_checker = self.scanner.url_checker
             else:
-                from .._url_checker import UrlChecker
+                from ...urls.checker import UrlChecker
 
                 self._url_checker = UrlChecker.default()
         return self._url_checker
@@ -213,7 +210,7 @@ class HtmlScanner:
         findings = outermost(findings)
         tree = ext.tree
         page_spans = []
-        text_spans: list[tuple[int, int, float, list[str]]] = []
+        text_spans: list[tuple[int, int, float, list[Reason]]] = []
         for f in findings:
             el = tree.elements[f.element]
             if f.start == el.start and f.end == el.end:
@@ -236,7 +233,7 @@ class HtmlScanner:
                 )
             )
             if where is not None and where[1] > where[0]:
-                text_spans.append((where[0], where[1], f.score, [r.text for r in unique(f.reasons)]))
+                text_spans.append((where[0], where[1], f.score, list(unique(f.reasons))))
         if text is not None:
             text_spans.extend((s.start, s.end, s.score, list(s.reasons)) for s in text.spans)
         spans = merge_spans(ext.text, text_spans)

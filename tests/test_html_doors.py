@@ -49,6 +49,8 @@ def test_scan_html_jsonl_with_a_bad_line(pages):
     recs = [json.loads(x) for x in out.splitlines()]
     assert recs[0]["id"] == "p" and len(recs[0]["page_spans"]) == 2
     assert "line 2" in recs[1]["error"] and "line 3" in recs[2]["error"]
+    # the one record rule, with "html" in the text's place
+    assert recs[2] == {"id": 3, "error": "line 3: wrong type ('html' is int, not a string)"}
 
 
 def test_clean_html_field(pages, tmp_path):
@@ -70,6 +72,26 @@ def test_clean_html_field(pages, tmp_path):
         assert all(pages[n].html[s:e] not in rows[n]["page"] for s, e, _ in pages[n].gold)
         assert pages[n].legit[1] in rows[n]["text"]
     assert "HTML_AD_WIDGET" in err  # counted by reason code in the report
+
+
+def test_clean_html_field_rejects_by_the_record_rule(pages, tmp_path):
+    src, out, rejects = tmp_path / "pages.jsonl", tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    rows = [
+        {"id": "a", "page": pages["portal-00"].html},
+        {"id": "b", "text": "no page"},
+        {"id": 7.5, "page": "<p>x"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, _, err = run(
+        "clean", str(src), "-o", str(out), "--html-field", "page", "--rejects", str(rejects), "--no-progress"
+    )
+    assert code == 3, err
+    assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["a"]
+    got = [json.loads(x) for x in rejects.read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["kind"], r["error"]) for r in got] == [
+        ("b", "missing text field", "missing text field ('page')"),
+        (3, "wrong type", "wrong type ('id' is float, not a string or an integer)"),
+    ]
 
 
 fastapi = pytest.importorskip("fastapi", reason="the api extra is not installed")

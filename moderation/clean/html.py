@@ -1,10 +1,13 @@
 """``moderation clean --html-field FIELD``: dataset records that hold HTML pages.
 
-The record's page is scanned as a page (``HtmlScanner``). ``strip`` writes the cleaned page back to the HTML
-field and the cleaned article text to the text field; ``drop`` drops records with anything flagged;
-``annotate`` only adds the annotation, which carries the page spans (element paths, source ranges, reason
-codes) besides the text spans. Counting follows the text cleaner's (``CleanStats``), with reasons counted
-by their codes.
+The record rule is the text one (``read_record``) with the HTML field in the text's place, so a record
+without a page, or with a page that is not a string, is rejected the same way. The page is scanned as a
+page (``HtmlScanner``). ``strip`` writes the cleaned page back to the HTML field and the cleaned article
+text to the text field; ``drop`` drops records with anything flagged; ``annotate`` only adds the
+annotation, which carries the page spans (element paths, source ranges, reason codes) besides the text
+spans. Counting is the text cleaner's (``CleanStats``: page spans by reason code, the domains the HTML
+findings name), and where a record goes is decided by the same two steps (``Cleaner.drop``,
+``Cleaner.keep``).
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._scan import HtmlScanner
+from ..text.html import HtmlScanner, HtmlScanResult
 
 if TYPE_CHECKING:
-    from .._cleanup import CleanOptions, CleanStats, _Parsed
-    from .._scanner import Document, Scanner
-    from ._result import HtmlScanResult
+    from ..text.document import Document
+    from ..text.scanner import Scanner
+    from .cleaner import ChunkResult, Cleaner, _Parsed
 
 
 class HtmlRecords:
@@ -31,68 +34,44 @@ class HtmlRecords:
         return list(self.scanner.scan_many(items, batch_size=batch_size))
 
     @staticmethod
-    def annotation(res: HtmlScanResult, action: str, removed: int) -> dict[str, Any]:
+    def annotation(cleaner: Cleaner, res: HtmlScanResult, action: str, removed: int) -> dict[str, Any]:
+        """The text cleaner's annotation plus the page spans."""
         return {
-            "action": action,
-            "verdict": res.verdict,
-            "score": round(res.score, 4),
-            "spans": [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "score": round(s.score, 4),
-                    "reasons": list(s.reasons),
-                }
-                for s in res.spans
-            ],
+            **cleaner.annotation(res, action, removed),
             "page_spans": [p.to_dict() for p in res.page_spans],
-            "removed_chars": removed,
-            "model_version": res.model_version,
         }
 
     def apply(
-        self, opts: CleanOptions, p: _Parsed, res: HtmlScanResult, stats: CleanStats
-    ) -> dict[str, Any] | bytes:
-        """Count the result; the record to write, or the drop-log line."""
-        from .._sinks import json_line
-
-        page, record = p.doc.text, p.record
+        self, cleaner: Cleaner, p: _Parsed, res: HtmlScanResult, result: ChunkResult, encode: bool
+    ) -> None:
+        """Count the scan; send the record to the drop log, or to the output (counted when written)."""
+        opts, page, record, stats = cleaner.options, p.doc.text, p.record, result.stats
         stats.chars_in += len(page)
-        if res.verdict == "spam":
+        spam = res.verdict == "spam"
+        if spam:
             stats.spam_records += 1
             stats.spans += len(res.page_spans)
             for ps in res.page_spans:
                 stats.spans_by_reason.update({r.code for r in ps.reasons})
                 stats.spam_domains.update(d for r in ps.reasons for d in r.params.get("domains", ()) or ())
-        removed = len(page) - len(res.cleaned_html)
+        if opts.mode == "drop" and spam:
+            top = max(res.page_spans, key=lambda s: s.score, default=None)
+            why = top.reasons[0].code if top is not None and top.reasons else "spam"
+            cleaner.drop(p, result, self.annotation(cleaner, res, "dropped", len(page)), why, len(page))
+            return
+        removed: int | None = None
         if opts.mode == "drop":
-            if res.verdict != "spam":
-                stats.written += 1
-                return record
-            top = max(res.page_spans, key=lambda s: s.score)
-            why = top.reasons[0].code if top.reasons else "spam"
-            stats.dropped += 1
-            stats.dropped_by[why] += 1
-            stats.chars_removed += len(page)
-            note = {
-                **self.annotation(res, "dropped", len(page)),
-                "reason": f"spam score {top.score:.2f}: {why}",
+            out = record
+        elif opts.mode == "annotate":
+            out = {**record, opts.annotation_field: self.annotation(cleaner, res, "annotated", 0)}
+        else:
+            assert opts.html_field is not None
+            removed = len(page) - len(res.cleaned_html) if spam else None
+            note = self.annotation(cleaner, res, "stripped" if spam else "kept", removed or 0)
+            out = {
+                **record,
+                opts.html_field: res.cleaned_html,
+                opts.text_field: res.cleaned_text,
+                opts.annotation_field: note,
             }
-            return json_line(
-                {"source": p.source, "line": p.line, "record": {**record, opts.annotation_field: note}}
-            )
-        stats.written += 1
-        if opts.mode == "annotate":
-            return {**record, opts.annotation_field: self.annotation(res, "annotated", 0)}
-        action = "stripped" if res.verdict == "spam" else "kept"
-        if res.verdict == "spam":
-            stats.stripped += 1
-            stats.chars_removed += removed
-        assert opts.html_field is not None
-        return {
-            **record,
-            opts.html_field: res.cleaned_html,
-            opts.text_field: res.cleaned_text,
-            opts.annotation_field: self.annotation(res, action, removed),
-        }
+        cleaner.keep(p, result, out, removed, encode)

@@ -58,9 +58,9 @@ class HtmlScanRequest(BaseModel):
 
 
 class BatchRequest(BaseModel):
-    """Several documents; results come back in the same order."""
+    """Several documents (or pages); results come back in the same order."""
 
-    documents: list[ScanRequest]
+    documents: list[ScanRequest | HtmlScanRequest]
 
 
 class UrlCheckRequest(BaseModel):
@@ -113,8 +113,34 @@ class ScanResponse(BaseModel):
     model_version: str
 
 
+class PageSpanOut(BaseModel):
+    """A flagged part of the page: its source range and element path, and the article text it became."""
+
+    start: int
+    end: int
+    path: str
+    tag: str
+    text: str
+    score: float
+    reasons: list[ReasonOut]
+    text_start: int | None
+    text_end: int | None
+
+
+class HtmlScanResponse(ScanResponse):
+    """The result for one HTML page: the text result's fields (``spans`` point into ``text``, the article
+    text extracted from the page) plus the page's own."""
+
+    text: str
+    title: str
+    page_spans: list[PageSpanOut]
+    encoding: str | None
+    notes: list[str]
+    cleaned_html: str
+
+
 class BatchResponse(BaseModel):
-    results: list[ScanResponse]
+    results: list[ScanResponse | HtmlScanResponse]
     model_version: str
 
 

@@ -127,3 +127,53 @@ def test_api_scans_pages_as_json_or_text_html(client, pages):
     assert len(r.json()["page_spans"]) == 2
     r = client.post("/v1/scan", json={"html": ["not", "a", "string"]})
     assert r.status_code == 422 and r.json()["detail"].startswith("body.html")
+
+
+def test_api_batch_holds_pages_and_texts_in_order(client, pages):
+    page = pages["semantic-11"]
+    docs = [
+        {"text": "The council met on Monday."},
+        {"html": page.html, "url": page.url},
+        {"text": "Rain is expected on Friday.", "id": "t"},
+    ]
+    r = client.post("/v1/scan/batch", json={"documents": docs})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["id"] for x in results] == [1, 2, "t"]
+    assert "page_spans" not in results[0] and "page_spans" not in results[2]
+    single = client.post("/v1/scan", json={"html": page.html, "url": page.url, "id": 2}).json()
+    assert results[1] == single  # a page in a batch gets the result /v1/scan gives it
+    nd = "".join(json.dumps(d) + "\n" for d in docs).encode()
+    r = client.post(
+        "/v1/scan/batch",
+        content=nd,
+        headers={"content-type": "application/x-ndjson", "accept": "application/x-ndjson"},
+    )
+    lines = [json.loads(x) for x in r.text.splitlines()]
+    assert [x["id"] for x in lines] == [1, 2, "t"] and lines[1]["page_spans"] == single["page_spans"]
+
+
+@pytest.mark.parametrize(
+    ("record", "loc", "kind"),
+    [
+        ({"html": 5}, ["body", "html"], "wrong type"),
+        ({"html": None, "id": "n"}, ["body", "html"], "wrong type"),
+        ({"html": "<p>x</p>", "id": 2.5}, ["body", "id"], "wrong type"),
+        ({"html": "<p>x</p>", "url": ["https://a.example"]}, ["body", "url"], "wrong type"),
+    ],
+)
+def test_api_checks_page_records_by_the_record_rule(client, record, loc, kind):
+    from api._schemas import HtmlScanRequest
+    from moderation.text.document import Reject, read_record
+    from moderation.text.html import PAGE_FIELDS
+
+    got = read_record(record, None, PAGE_FIELDS)
+    assert isinstance(got, Reject) and got.kind == kind
+    with pytest.raises(ValueError):
+        HtmlScanRequest.model_validate(record)  # the OpenAPI model agrees
+    r = client.post("/v1/scan", json=record)
+    assert (
+        r.status_code == 422 and r.json()["errors"][0]["loc"] == loc and r.json()["errors"][0]["type"] == kind
+    )
+    r = client.post("/v1/scan/batch", json={"documents": [{"text": "A note."}, record]})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "documents", 1, *loc[1:]]

@@ -14,10 +14,9 @@ import sys
 from typing import IO, Any
 
 from .._errors import HtmlError, InputError
-from ..text.document import Document, RecordFields, Reject
+from ..text.document import Document, Reject
+from ..text.html import PAGE_FIELDS, HtmlScanner
 from ..text.records import jsonl_lines, parse_line
-
-PAGE_FIELDS = RecordFields(text="html", id="id", url="url", lang=None)
 
 
 def _one_page(args: argparse.Namespace, stream: IO[bytes], out: IO[str], pages: Any) -> int:
@@ -37,7 +36,6 @@ def _one_page(args: argparse.Namespace, stream: IO[bytes], out: IO[str], pages: 
 def scan_pages(args: argparse.Namespace, stream: IO[bytes], out: IO[str], scanner: Any) -> int:
     """Scan the page(s) in ``stream``; returns the number of rejected records."""
     from .._jsonl import dumps
-    from ..text.html import HtmlScanner
 
     pages = HtmlScanner(scanner)
     if not (args.jsonl or args.input.endswith(".jsonl")):

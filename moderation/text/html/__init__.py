@@ -14,6 +14,6 @@ from __future__ import annotations
 
 from ..._errors import HtmlError
 from ._result import HtmlScanResult, PageSpan
-from ._scan import MAX_BYTES, HtmlScanner
+from ._scan import MAX_BYTES, PAGE_FIELDS, HtmlScanner
 
-__all__ = ["MAX_BYTES", "HtmlError", "HtmlScanResult", "HtmlScanner", "PageSpan"]
+__all__ = ["MAX_BYTES", "PAGE_FIELDS", "HtmlError", "HtmlScanResult", "HtmlScanner", "PageSpan"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..._errors import HtmlError
 from ..._reasons import Reason
 from ..cut import cut_spans
+from ..document import RecordFields
 from ..results import ScanResult
 from ._anchors import anchors, own_domains
 from ._decode import decode
@@ -48,6 +49,10 @@ from ._result import HtmlScanResult, PageSpan
 
 if TYPE_CHECKING:
     from ..scanner import Scanner
+
+#: The record rule's fields for a page record (``{"html", "id"?, "url"?}``): the page in the text's place,
+#: so a record without a page string is rejected like a text record without its text.
+PAGE_FIELDS = RecordFields(text="html", id="id", url="url", lang=None)
 
 MAX_BYTES = 32 * 1024 * 1024
 CHUNK = 100_000  # characters of article text per engine document

@@ -2,9 +2,10 @@
 
 Code decides and counts by ``Reason.code`` (stable, upper case, grouped by prefix: ``URL_`` for what the
 URL checker found about a link, ``TEXT_`` for what the text evidence says about a span, ``LIST_`` for list
-hits, ``HTML_`` for what only a page's markup shows); people read ``Reason.text``, rendered from
-``CODES`` at the edges (CLI, HTTP, reports). A new finding is one entry in ``CODES`` and one line in the
-README's table of codes (a test holds the two equal).
+hits, ``HTML_`` for what only a page's markup shows, ``HOOK_`` for why the newsroom hook kept an
+article unscanned); people read ``Reason.text``, rendered from ``CODES`` at the edges (CLI, HTTP,
+reports). A new finding is one entry in ``CODES`` and one line in the README's table of codes (a test
+holds the two equal).
 
 A URL reason quoted inside a span carries the link's domain as the ``link`` parameter, and its text
 reads ``link <domain>: <what was found>``.
@@ -66,6 +67,10 @@ CODES: dict[str, str] = {
     "HTML_SPAM_ANCHOR": "link to {domain} with spam words ({words})",
     "HTML_BAD_LINK": "the URL checker judges the link to {domain} {verdict} ({score:.2f})",
     "HTML_TEXT_MODEL": "the text engine flagged the words (score {score:.2f})",
+    # why the newsroom hook kept an article without scanning it (moderation/hooks.py)
+    "HOOK_ALLOWED_SOURCE": "source {source} is always allowed",
+    "HOOK_OWN_DOMAIN": "{domain} is one of the newsroom's own domains",
+    "HOOK_TIMED_OUT": "time budget of {budget_ms:g} ms ran out; kept unscanned (fail open)",
 }
 
 

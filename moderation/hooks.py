@@ -52,9 +52,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError
+from ._reasons import Reason
 
 if TYPE_CHECKING:
-    from ._scanner import Scanner
+    from .text.scanner import Scanner
 
 Action = Literal["keep", "flag", "strip", "reject"]
 POLICY_KEYS = ("flag", "strip", "reject_share", "budget_ms")
@@ -114,10 +115,10 @@ class Policy:
         if not isinstance(self.budget_ms, int | float) or self.budget_ms <= 0:
             raise ConfigurationError(f"policy {self.name}: budget_ms = {self.budget_ms!r} must be positive")
 
-    def allows(self, article: Article) -> str | None:
+    def allows(self, article: Article) -> Reason | None:
         """Why the article is always allowed, or None."""
         if article.source and article.source.strip().lower() in self.allow_sources:
-            return f"source {article.source} is always allowed"
+            return Reason("HOOK_ALLOWED_SOURCE", {"source": article.source})
         if article.url and self.own_domains:
             try:
                 host = (urlsplit(article.url).hostname or "").lower()
@@ -125,7 +126,7 @@ class Policy:
                 host = ""
             for domain in self.own_domains:
                 if host == domain or host.endswith("." + domain):
-                    return f"{domain} is one of the newsroom's own domains"
+                    return Reason("HOOK_OWN_DOMAIN", {"domain": domain})
         return None
 
 
@@ -195,7 +196,8 @@ class Decision:
         body: the text that was judged (the body, or the text extracted from ``html``).
         cleaned_body: ``body`` without the spans at or above the policy's ``strip`` score.
         spans: the reported spans (offsets into ``body``; score >= the policy's ``flag``).
-        reasons: why, one line each (for HTML pages, reason codes first: ``html.hidden: ...``).
+        reasons: why, each a ``Reason`` (for HTML pages, what the markup showed first: ``HTML_...``
+            codes; for a kept article that was not scanned, ``HOOK_...``).
         policy: the policy's name.
         score: the highest span score (0 when nothing was reported).
         timed_out: the budget ran out before the scan did: kept unscanned (fail open).
@@ -210,7 +212,7 @@ class Decision:
     body: str
     cleaned_body: str
     spans: tuple[Any, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     policy: str
     score: float = 0.0
     timed_out: bool = False
@@ -226,7 +228,7 @@ class Decision:
             "policy": self.policy,
             "score": round(self.score, 4),
             "spans": [s.to_dict() for s in self.spans],
-            "reasons": list(self.reasons),
+            "reasons": [r.to_dict() for r in self.reasons],
             "cleaned_body": self.cleaned_body,
             "timed_out": self.timed_out,
             "allowed": self.allowed,
@@ -254,7 +256,7 @@ class Hook:
             policies = Policies(policies)
         self.policies = policies or Policies()
         if scanner is None:
-            from ._scanner import Scanner
+            from .text.scanner import Scanner
 
             scanner = Scanner.default()
         self.scanner = scanner
@@ -309,11 +311,11 @@ class Hook:
         article: Article,
         policy: Policy,
         start: float,
-        allowed: str | None = None,
+        allowed: Reason | None = None,
         timed_out: bool = False,
     ) -> Decision:
         body = article.body
-        why = allowed or f"time budget of {policy.budget_ms:g} ms ran out; kept unscanned (fail open)"
+        why = allowed or Reason("HOOK_TIMED_OUT", {"budget_ms": policy.budget_ms})
         return Decision(
             "keep",
             article,
@@ -329,20 +331,25 @@ class Hook:
         )
 
     def _judge(self, article: Article, policy: Policy) -> Decision:
-        from ._cleaning import cut_spans
+        from .text.cut import cut_spans
 
         cleaned_html = None
+        page_reasons: list[Reason] = []
         if article.html is not None:
             res = self.scanner.scan_html(article.html, url=article.url, id=article.id)
             body, spans, cleaned_html = res.text, res.spans, res.cleaned_html
+            # what the markup showed (the text engine's own findings come with the reported spans)
             page_reasons = [
-                f"{r.code}: {r.text}" for p in res.page_spans for r in p.reasons if r.code != "text.model"
+                r
+                for p in res.page_spans
+                for r in p.reasons
+                if r.code.startswith("HTML_") and r.code != "HTML_TEXT_MODEL"
             ]
         else:
             res_t = self.scanner.scan(article.body, url=article.url, id=article.id)
-            body, spans, page_reasons = article.body, res_t.spans, []
+            body, spans = article.body, res_t.spans
         reported = tuple(s for s in spans if s.score >= policy.flag)
-        reasons = tuple(dict.fromkeys([*page_reasons, *(r for s in reported for r in s.reasons)]))
+        reasons = _unique([*page_reasons, *(r for s in reported for r in s.reasons)])
         strong = [(s.start, s.end) for s in reported if s.score >= policy.strip]
         cleaned = cut_spans(body, strong)
         if not reported and not page_reasons:
@@ -366,6 +373,14 @@ class Hook:
             versions=self.versions,
             cleaned_html=cleaned_html,
         )
+
+
+def _unique(reasons: list[Reason]) -> tuple[Reason, ...]:
+    """Each reason once (by code and text), in order."""
+    seen: dict[tuple[str, str], Reason] = {}
+    for r in reasons:
+        seen.setdefault((r.code, r.text), r)
+    return tuple(seen.values())
 
 
 def _share(body: str, spans: tuple[Any, ...]) -> float:

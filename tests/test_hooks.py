@@ -65,7 +65,7 @@ def test_the_four_actions(hook):
 def test_wire_services_and_own_domains_are_always_allowed(hook):
     spam_body = f"{BODY}\n\n{SPAM}"
     wire = hook.decide(Article(body=spam_body, source="reuters"))
-    assert wire.action == "keep" and wire.allowed and "always allowed" in wire.reasons[0]
+    assert wire.action == "keep" and wire.allowed and wire.reasons[0].code == "HOOK_ALLOWED_SOURCE"
     own = hook.decide(Article(body=spam_body, url="https://news.dailyherald.example/x", source="stringer"))
     assert own.action == "keep" and own.allowed
 
@@ -74,7 +74,7 @@ def test_html_articles_are_decided_on_the_page(hook):
     page = next(p for p in build_pages() if p.name == "portal-05")
     d = hook.decide(Article(html=page.html, url=page.url, source="scraper"))
     assert d.action == "strip" and d.cleaned_html is not None
-    assert any(r.startswith("html.hidden: ") for r in d.reasons)
+    assert any(r.code == "HTML_HIDDEN_LINKS" for r in d.reasons)
 
 
 class _SlowScanner:
@@ -94,7 +94,7 @@ def test_the_budget_fails_open(scanner):
     slow = Hook(Policy(budget_ms=50), _SlowScanner(scanner))
     t = time.perf_counter()
     d = slow.decide(Article(body=f"{BODY}\n\n{SPAM}"))
-    assert d.action == "keep" and d.timed_out and "fail open" in d.reasons[0]
+    assert d.action == "keep" and d.timed_out and "fail open" in d.reasons[0].text
     assert time.perf_counter() - t < 0.25  # answered at the budget, not when the scan ended
     d = asyncio.run(slow.adecide(Article(body=f"{BODY}\n\n{SPAM}")))
     assert d.action == "keep" and d.timed_out

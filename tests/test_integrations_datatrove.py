@@ -16,10 +16,10 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
+from moderation.integrations.datatrove import ModerationFilter, ModerationFormatter
 from moderation.text.html.pageset import _words as W
 from moderation.text.html.pageset import build_pages
 from moderation.text.html.pageset._build import sentences
-from moderation.integrations.datatrove import ModerationFilter, ModerationFormatter
 
 
 def _docs():
@@ -138,4 +138,4 @@ def test_html_documents_become_cleaned_pages(tmp_path):
             assert row["text"] == p.html
         else:
             assert all(p.html[s:e] not in row["text"] for s, e, _ in p.gold)
-            assert row["metadata"]["moderation"]["page_spans"][0]["reasons"][0]["code"].startswith("html.")
+            assert row["metadata"]["moderation"]["page_spans"][0]["reasons"][0]["code"].startswith("HTML_")

@@ -109,7 +109,7 @@ def test_a_crawl_strips_spam_and_counts_it(site, tmp_path):
         assert page.legit[0] in item["text"]
     assert stats["moderation/items"] == len(pages)
     assert stats["moderation/spam"] == spam == stats["moderation/stripped"]
-    assert stats["moderation/reason/html.hidden"] >= 2
+    assert stats["moderation/reason/HTML_HIDDEN_LINKS"] >= 2
     assert stats["moderation/chars_removed"] > 0
 
 

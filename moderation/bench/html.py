@@ -189,7 +189,7 @@ def _hostile(scanner: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ._scanner import Scanner
+    from ..text.scanner import Scanner
 
     scanner = Scanner.default()
     report: dict[str, Any] = {}

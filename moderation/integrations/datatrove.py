@@ -17,9 +17,9 @@ injected spam, its reasons attached, and a formatter that cuts the spam spans ou
 
 Both record the decision in ``doc.metadata["moderation"]`` (verdict, score, spans with offsets into the
 text as it was, reasons, model version). The filter's rejection reason (datatrove's ``filter_reason``,
-counted as ``dropped_<reason>``) is the strongest span's first reason kind, e.g.
-``moderation: reads like a spam call to action``; with ``html=True`` documents hold pages and reasons are
-codes such as ``moderation: html.hidden``. The document's URL is read from ``doc.metadata["url"]``.
+counted as ``dropped_<reason>``) is the strongest span's first reason code, e.g.
+``moderation: TEXT_CALL_TO_ACTION``; with ``html=True`` documents hold pages and it is the strongest page
+span's, such as ``moderation: HTML_HIDDEN_LINKS``. The document's URL is read from ``doc.metadata["url"]``.
 
 The scanner is loaded in each worker on first use (steps are pickled to workers; the models are not).
 Documents are scanned in batches of ``batch_size`` (the engine's fast path).
@@ -48,8 +48,8 @@ class _Scanning:
         if self._scanner is None:
             from pathlib import Path
 
-            from .._scanner import Scanner
             from .._settings import Settings
+            from ..text.scanner import Scanner
 
             settings = Settings(
                 model_dir=Path(self.model_dir) if self.model_dir else None, span_threshold=self.threshold
@@ -63,7 +63,7 @@ class _Scanning:
             for d in docs
         ]
         if self.html:
-            from ..html import HtmlScanner
+            from ..text.html import HtmlScanner
 
             pages = [{**i, "html": d.text} for i, d in zip(items, docs, strict=True)]
             return list(HtmlScanner(self.scanner()).scan_many(pages, batch_size=max(1, len(pages))))
@@ -82,7 +82,7 @@ class _Scanning:
                     "end": s.end,
                     "text": s.text,
                     "score": round(s.score, 4),
-                    "reasons": list(s.reasons),
+                    "reasons": [r.to_dict() for r in s.reasons],
                 }
                 for s in res.spans
             ],
@@ -94,17 +94,11 @@ class _Scanning:
 
     @staticmethod
     def reason(res: Any) -> str:
-        """The strongest finding's reason kind, for datatrove's ``filter_reason``."""
-        from .._cleanup import reason_kind
-
-        page_spans = getattr(res, "page_spans", ())
-        if page_spans:
-            top = max(page_spans, key=lambda p: p.score)
-            return f"moderation: {top.reasons[0].code}" if top.reasons else "moderation: spam"
-        if res.spans:
-            top = max(res.spans, key=lambda s: s.score)
-            return f"moderation: {reason_kind(top.reasons[0])[0]}" if top.reasons else "moderation: spam"
-        return "moderation: spam"
+        """The strongest finding's first reason code (of the page spans for a page), for datatrove's
+        ``filter_reason``."""
+        found = getattr(res, "page_spans", ()) or res.spans
+        top = max(found, key=lambda x: x.score, default=None)
+        return f"moderation: {top.reasons[0].code}" if top is not None and top.reasons else "moderation: spam"
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -78,8 +78,8 @@ class ModerationPipeline:
     def open_spider(self, spider: Any = None) -> None:
         from pathlib import Path
 
-        from .._scanner import Scanner
         from .._settings import Settings
+        from ..text.scanner import Scanner
 
         settings = Settings(model_dir=Path(self.model_dir)) if self.model_dir else Settings()
         self.scanner = Scanner.default(settings)
@@ -116,11 +116,7 @@ class ModerationPipeline:
             return item
         page_spans = getattr(result, "page_spans", ())
         spam = result.verdict == "spam"
-        codes = (
-            sorted({r.code for p in page_spans for r in p.reasons})
-            if page_spans
-            else (["text.model"] if result.spans else [])
-        )
+        codes = sorted({r.code for x in page_spans or result.spans for r in x.reasons})
         if spam:
             stats.inc_value("moderation/spam")
             stats.inc_value("moderation/spans", len(page_spans) or len(result.spans))
@@ -128,7 +124,7 @@ class ModerationPipeline:
                 stats.inc_value(f"moderation/reason/{code}")
         if spam and self.mode == "drop":
             stats.inc_value("moderation/dropped")
-            raise DropItem(f"moderation: spam ({', '.join(codes) or 'text model'}; score {result.score:.2f})")
+            raise DropItem(f"moderation: spam ({', '.join(codes) or 'no reason'}; score {result.score:.2f})")
         action = "annotated" if self.mode == "annotate" else ("stripped" if spam else "kept")
         removed = 0
         if spam and self.mode == "strip":

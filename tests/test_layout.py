@@ -24,7 +24,7 @@ LAYERS = {
     "text": {"base", "urls", "text"},
     "clean": {"base", "urls", "text", "clean"},
     "train": {"base", "urls", "text", "train"},
-    "facade": {"base", "urls", "text", "clean"},
+    "facade": {"base", "urls", "text", "clean", "facade"},
     "cli": {"base", "urls", "text", "clean", "train", "cli", "facade"},
     "bench": {"base", "urls", "text", "clean", "train", "cli", "bench", "facade"},
 }

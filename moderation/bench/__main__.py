@@ -16,9 +16,8 @@ collections at all. It shows how much of the score is memorization.
 
 ``clean`` (``make bench-clean``) runs ``moderation clean`` on a built gzip JSONL (see ``clean.py``).
 
-``html`` (``make bench-html``) measures the HTML path on our page set (see ``html.py``).
-
-``hook`` (``make bench-hook``) measures the newsroom hook's latency per article (see ``hook.py``).
+``html`` and ``hook`` (``make bench-html``, ``bench-hook``) measure the HTML path on our page set (see
+``html.py``) and the newsroom hook's latency per article (``hook.py``).
 """
 
 from __future__ import annotations
@@ -389,10 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     from .html import add_parser as add_html
     from .urls import add_parser as add_urls
 
-    add_clean(sub)
-    add_urls(sub)
-    add_html(sub)
-    add_hook(sub)
+    for add in (add_clean, add_urls, add_html, add_hook):
+        add(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -1,42 +1,5 @@
-"""A newsroom's ingest hook: one article in, a decision it can act on out.
-
->>> from moderation.hooks import Article, Hook, load_policies           # doctest: +SKIP
->>> hook = Hook(load_policies("newsroom.toml"))                          # doctest: +SKIP
->>> d = hook.decide(Article(body=text, url=url, source="stringer", desk="sport"))  # doctest: +SKIP
->>> d.action, d.cleaned_body, d.reasons                                  # doctest: +SKIP
-
-``decide(article, policy)`` is the same for one policy and the process's shared hook.
-
-**Actions** (``Decision.action``):
-
-- ``keep``: nothing reported; or the source is always allowed (wire services, the newsroom's own domains:
-  never scanned); or the time budget ran out (``timed_out`` is set: fail open, the article is not held up);
-- ``strip``: every reported span scores at least the policy's ``strip`` threshold: publish
-  ``cleaned_body``;
-- ``flag``: something was reported below the ``strip`` threshold: a person decides (``cleaned_body`` has
-  the strong spans cut);
-- ``reject``: the reported spans cover at least ``reject_share`` of the body: it is spam, not an article.
-
-**Policies** come from one TOML settings file (``load_policies``)::
-
-    [policy]                  # every desk's defaults
-    flag = 0.5                # a span scoring at least this is reported
-    strip = 0.8               # ... and cut without review at this score
-    reject_share = 0.5        # reported share of the body (non-space characters) that rejects the article
-    budget_ms = 40            # answer within this, or keep the article with timed_out = true
-
-    [sources]
-    allow = ["reuters", "ap", "afp"]         # always kept, matched against Article.source (case-insensitive)
-    own_domains = ["dailyherald.example"]    # the newsroom's own sites: articles from them are kept
-
-    [desks.sport]             # a desk's own thresholds (any [policy] key)
-    strip = 0.9
-
-**Threads and async**: ``Hook`` is thread-safe (the scanner is; calls run on a small thread pool so the
-budget can be enforced); ``adecide`` is the same for asyncio code and never blocks the event loop. The
-budget is kept as well as Python threads allow: a scan holds the interpreter lock while it computes, so
-the waiting caller may wake a few milliseconds late, and takes the result if it is there by then.
-"""
+"""The hook itself: ``Hook.decide`` (and ``adecide``) runs a scan within the policy's budget and turns the
+result into a ``Decision``; ``decide`` uses one shared hook per process."""
 
 from __future__ import annotations
 
@@ -44,146 +7,17 @@ import asyncio
 import concurrent.futures
 import threading
 import time
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
-from ._errors import ConfigurationError
-from ._reasons import Reason
+from .._reasons import Reason
+from .policies import Article, Policies, Policy
 
 if TYPE_CHECKING:
-    from .text.scanner import Scanner
+    from ..text.scanner import Scanner
 
 Action = Literal["keep", "flag", "strip", "reject"]
-POLICY_KEYS = ("flag", "strip", "reject_share", "budget_ms")
-
-
-@dataclass(frozen=True)
-class Article:
-    """An article as an ingest pipeline holds it.
-
-    Attributes:
-        body: the article text (ignored when ``html`` is given: the text is extracted from the page).
-        headline: the headline (kept as is; not scanned).
-        url: where it came from.
-        source: who sent it (a wire service's name, a stringer, a feed).
-        desk: the desk it is for; picks the desk's policy.
-        id: the pipeline's own id, echoed.
-        html: the page, when the pipeline holds HTML rather than text.
-    """
-
-    body: str = ""
-    headline: str = ""
-    url: str | None = None
-    source: str | None = None
-    desk: str | None = None
-    id: Any = None
-    html: str | bytes | None = None
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How one desk decides (see the module docstring for the file format).
-
-    Attributes:
-        name: the desk, or ``default``.
-        flag, strip: span score thresholds (0..1; ``strip`` >= ``flag``).
-        reject_share: reported share of the body at which the article is rejected.
-        budget_ms: time budget per call; past it the article is kept with ``timed_out``.
-        allow_sources: sources that are always kept (lower case).
-        own_domains: the newsroom's own registered domains.
-    """
-
-    name: str = "default"
-    flag: float = 0.5
-    strip: float = 0.8
-    reject_share: float = 0.5
-    budget_ms: float = 40.0
-    allow_sources: frozenset[str] = frozenset()
-    own_domains: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        for key in ("flag", "strip", "reject_share"):
-            value = getattr(self, key)
-            if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-                raise ConfigurationError(f"policy {self.name}: {key} = {value!r} must be between 0 and 1")
-        if self.strip < self.flag:
-            raise ConfigurationError(f"policy {self.name}: strip ({self.strip}) is below flag ({self.flag})")
-        if not isinstance(self.budget_ms, int | float) or self.budget_ms <= 0:
-            raise ConfigurationError(f"policy {self.name}: budget_ms = {self.budget_ms!r} must be positive")
-
-    def allows(self, article: Article) -> Reason | None:
-        """Why the article is always allowed, or None."""
-        if article.source and article.source.strip().lower() in self.allow_sources:
-            return Reason("HOOK_ALLOWED_SOURCE", {"source": article.source})
-        if article.url and self.own_domains:
-            try:
-                host = (urlsplit(article.url).hostname or "").lower()
-            except ValueError:
-                host = ""
-            for domain in self.own_domains:
-                if host == domain or host.endswith("." + domain):
-                    return Reason("HOOK_OWN_DOMAIN", {"domain": domain})
-        return None
-
-
-@dataclass(frozen=True)
-class Policies:
-    """The default policy and the desks' own (``for_article`` picks one)."""
-
-    default: Policy = field(default_factory=Policy)
-    desks: Mapping[str, Policy] = field(default_factory=dict)
-
-    def for_article(self, article: Article) -> Policy:
-        if article.desk:
-            return self.desks.get(article.desk.strip().lower(), self.default)
-        return self.default
-
-
-def load_policies(path: str | Path) -> Policies:
-    """Read the settings file (TOML); unknown keys and bad values are a ``ConfigurationError`` naming them."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read the policy file {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"{path} is not valid TOML: {exc}") from None
-    return policies_from_dict(data, str(path))
-
-
-def policies_from_dict(data: Mapping[str, Any], where: str = "policies") -> Policies:
-    """``Policies`` from the settings file's structure (already parsed)."""
-    unknown = set(data) - {"policy", "sources", "desks"}
-    if unknown:
-        raise ConfigurationError(f"{where}: unknown section(s) {sorted(unknown)}")
-    sources = data.get("sources", {})
-    bad = set(sources) - {"allow", "own_domains"}
-    if bad:
-        raise ConfigurationError(f"{where}: unknown key(s) in [sources]: {sorted(bad)}")
-    common = {
-        "allow_sources": frozenset(str(s).strip().lower() for s in sources.get("allow", [])),
-        "own_domains": frozenset(
-            str(s).strip().lower().removeprefix("www.") for s in sources.get("own_domains", [])
-        ),
-    }
-
-    def policy(name: str, values: Mapping[str, Any], base: Mapping[str, Any]) -> Policy:
-        wrong = set(values) - set(POLICY_KEYS)
-        if wrong:
-            raise ConfigurationError(f"{where}: unknown key(s) in the {name} policy: {sorted(wrong)}")
-        merged: dict[str, Any] = {**base, **values, **common}
-        return Policy(name=name, **merged)
-
-    defaults = dict(data.get("policy", {}))
-    default = policy("default", defaults, {})
-    desks = {
-        str(name).lower(): policy(str(name).lower(), values, defaults)
-        for name, values in data.get("desks", {}).items()
-    }
-    return Policies(default, desks)
 
 
 @dataclass(frozen=True)
@@ -191,7 +25,7 @@ class Decision:
     """What the hook decided.
 
     Attributes:
-        action: ``keep`` | ``flag`` | ``strip`` | ``reject`` (see the module docstring).
+        action: ``keep`` | ``flag`` | ``strip`` | ``reject`` (see ``moderation.hooks``).
         article: the article as given.
         body: the text that was judged (the body, or the text extracted from ``html``).
         cleaned_body: ``body`` without the spans at or above the policy's ``strip`` score.
@@ -256,7 +90,7 @@ class Hook:
             policies = Policies(policies)
         self.policies = policies or Policies()
         if scanner is None:
-            from .text.scanner import Scanner
+            from ..text.scanner import Scanner
 
             scanner = Scanner.default()
         self.scanner = scanner
@@ -264,7 +98,7 @@ class Hook:
             max_workers=max(1, workers), thread_name_prefix="moderation-hook"
         )
         checker = scanner.url_checker
-        from . import __version__
+        from .. import __version__
 
         self.versions = {
             "package": __version__,
@@ -331,7 +165,7 @@ class Hook:
         )
 
     def _judge(self, article: Article, policy: Policy) -> Decision:
-        from .text.cut import cut_spans
+        from ..text.cut import cut_spans
 
         cleaned_html = None
         page_reasons: list[Reason] = []
@@ -400,16 +234,3 @@ def decide(article: Article, policy: Policy | None = None) -> Decision:
         if _shared is None:
             _shared = Hook()
     return _shared.decide(article, policy)
-
-
-__all__ = [
-    "Action",
-    "Article",
-    "Decision",
-    "Hook",
-    "Policies",
-    "Policy",
-    "decide",
-    "load_policies",
-    "policies_from_dict",
-]

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 BENCH  ?= $(DATA)/bench/dev.jsonl
 
-.PHONY: demo test check model eval bench bench-api bench-clean bench-urls serve venv clean
+.PHONY: demo test check model eval bench bench-api bench-clean bench-urls bench-html bench-hook serve venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ bench-clean: venv  ## moderation clean on 50k gzip JSONL documents: 1 vs 2 worke
 
 bench-urls: venv  ## URL checker: held-out AUC/FPR, list exactness, checks/s on one core, cold start
 	OMP_NUM_THREADS=1 $(BIN)/python -m moderation.bench urls --data $(DATA)
+
+bench-html: venv  ## HTML path: page-set quality, pages/s on one core, extractors compared, hostile pages
+	OMP_NUM_THREADS=1 $(BIN)/python -m moderation.bench html
+
+bench-hook: venv  ## newsroom hook: p50/p99 per 3 KB article in process, one thread and four
+	OMP_NUM_THREADS=1 $(BIN)/python -m moderation.bench hook
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

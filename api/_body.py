@@ -16,9 +16,10 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect
 
 from moderation import Document
-from moderation.text.document import Reject, deep_reject, read_record
+from moderation.text.document import DEFAULT_FIELDS, RecordFields, Reject, deep_reject, read_record
 from moderation.text.records import jsonl_lines
 
+from ._html import PAGE_FIELDS, Page, is_page
 from ._problems import ApiError
 from ._settings import ApiSettings
 
@@ -79,23 +80,32 @@ def validate(model: type[BaseModel], obj: Any, where: str = "body") -> Any:
         ) from None
 
 
-def document(obj: Any, position: int | None, loc: list[Any]) -> Document:
+def document(
+    obj: Any, position: int | None, loc: list[Any], fields: RecordFields = DEFAULT_FIELDS
+) -> Document:
     """One document by the record rule, or 422 naming the field (``loc``: where ``obj`` is in the body).
-    ``position`` is the id of a document without one (None for ``POST /v1/scan``)."""
-    item = read_record(obj, position)
+    ``position`` is the id of a document without one (None for ``POST /v1/scan``); ``fields``:
+    ``PAGE_FIELDS`` for a page record."""
+    item = read_record(obj, position, fields)
     if isinstance(item, Reject):
         where = [*loc, item.field] if item.field else loc
         raise _unprocessable([{"loc": where, "msg": item.error, "type": item.kind}])
     return item
 
 
-def batch_documents(body: bytes, ctype: str) -> list[Document]:
-    """The documents of a batch: ``{"documents": [...]}`` (a document without an id gets its position
-    + 1) or NDJSON (its line number)."""
+def item(obj: Any, position: int, loc: list[Any]) -> Document | Page:
+    """A batch's document, or its page (``{"html", ...}`` without ``text``: ``_html.py``)."""
+    if is_page(obj):
+        return Page.of(document(obj, position, loc, PAGE_FIELDS))
+    return document(obj, position, loc)
+
+
+def batch_documents(body: bytes, ctype: str) -> list[Document | Page]:
+    """The documents (and pages) of a batch: ``{"documents": [...]}`` (one without an id gets its
+    position + 1) or NDJSON (its line number)."""
     if ctype == NDJSON:
         return [
-            document(parse_json(line, f"line {n}"), n, [f"line {n}"])
-            for n, line in jsonl_lines(io.BytesIO(body))
+            item(parse_json(line, f"line {n}"), n, [f"line {n}"]) for n, line in jsonl_lines(io.BytesIO(body))
         ]
     obj = parse_json(body)
     items = obj.get("documents") if isinstance(obj, dict) else None
@@ -104,7 +114,7 @@ def batch_documents(body: bytes, ctype: str) -> list[Document]:
         raise _unprocessable(
             [{"loc": ["body", "documents"], "msg": "a list of documents is required", "type": what}]
         )
-    return [document(d, i + 1, ["body", "documents", i]) for i, d in enumerate(items)]
+    return [item(d, i + 1, ["body", "documents", i]) for i, d in enumerate(items)]
 
 
 def too_large(text: str, limit: int) -> bool:
@@ -112,14 +122,15 @@ def too_large(text: str, limit: int) -> bool:
     return len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit
 
 
-def check_sizes(docs: list[Document], settings: ApiSettings) -> None:
-    """413 for too many documents, one too large, or more text than a request's scan budget."""
+def check_sizes(docs: list[Document] | list[Document | Page], settings: ApiSettings) -> None:
+    """413 for too many documents, one too large (pages: the request's limit), or more text (a page's
+    HTML) than a request's scan budget."""
     if len(docs) > settings.max_batch:
         raise ApiError(413, f"{len(docs)} documents exceed the batch limit of {settings.max_batch}")
     for i, d in enumerate(docs):
-        if too_large(d.text, settings.max_document_bytes):
+        if isinstance(d, Document) and too_large(d.text, settings.max_document_bytes):
             raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")
-    check_budget(sum(len(d.text) for d in docs), "text", settings)
+    check_budget(sum(len(d.text if isinstance(d, Document) else d.html) for d in docs), "text", settings)
 
 
 def check_budget(chars: int, what: str, settings: ApiSettings) -> None:

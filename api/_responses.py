@@ -33,3 +33,19 @@ def body_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON request body, declared for OpenAPI (the routes read and validate bodies themselves)."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+
+
+def scan_body_schema() -> dict[str, Any]:
+    """``/v1/scan`` takes a text document or an HTML page as JSON, or the page itself as ``text/html``."""
+    from ._schemas import HtmlScanRequest, ScanRequest
+
+    ref = "#/components/schemas/{model}"
+    text = ScanRequest.model_json_schema(ref_template=ref)
+    page = HtmlScanRequest.model_json_schema(ref_template=ref)
+    defs = {**text.pop("$defs", {}), **page.pop("$defs", {})}
+    schema: dict[str, Any] = {"anyOf": [text, page]}
+    if defs:
+        schema["$defs"] = defs
+    # text/html (the page itself) is described in the route's text, not declared: every byte string is a
+    # valid page, which schema-driven fuzzers cannot express as a body schema
+    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}

@@ -45,10 +45,31 @@ class ScanRequest(BaseModel):
         return data
 
 
-class BatchRequest(BaseModel):
-    """Several documents; results come back in the same order."""
+class HtmlScanRequest(BaseModel):
+    """One HTML page to scan (or send the page itself with ``Content-Type: text/html``)."""
 
-    documents: list[ScanRequest]
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "page-1",
+                    "url": "https://www.example-news.com/story",
+                    "html": "<html><body><article><p>The council approved the budget.</p><div "
+                    'style="display:none"><a href="https://cheap-meds.top/">cheap pills</a></div></article>'
+                    "</body></html>",
+                }
+            ]
+        }
+    )
+    html: StrictStr = Field(description="The page; page_spans' offsets point into it.")
+    id: DocId = Field(default=None, description="Echoed in the response.")
+    url: StrictStr | None = Field(default=None, description="The page's own URL (its domain is the site's).")
+
+
+class BatchRequest(BaseModel):
+    """Several documents (or pages); results come back in the same order."""
+
+    documents: list[ScanRequest | HtmlScanRequest]
 
 
 class UrlCheckRequest(BaseModel):
@@ -101,8 +122,34 @@ class ScanResponse(BaseModel):
     model_version: str
 
 
+class PageSpanOut(BaseModel):
+    """A flagged part of the page: its source range and element path, and the article text it became."""
+
+    start: int
+    end: int
+    path: str
+    tag: str
+    text: str
+    score: float
+    reasons: list[ReasonOut]
+    text_start: int | None
+    text_end: int | None
+
+
+class HtmlScanResponse(ScanResponse):
+    """The result for one HTML page: the text result's fields (``spans`` point into ``text``, the article
+    text extracted from the page) plus the page's own."""
+
+    text: str
+    title: str
+    page_spans: list[PageSpanOut]
+    encoding: str | None
+    notes: list[str]
+    cleaned_html: str
+
+
 class BatchResponse(BaseModel):
-    results: list[ScanResponse]
+    results: list[ScanResponse | HtmlScanResponse]
     model_version: str
 
 

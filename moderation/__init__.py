@@ -8,6 +8,7 @@ The names below are the public API; the subpackages are the layers that build it
 
     urls/    one URL string -> ParsedUrl -> UrlReport (rules, lists, lexical model, providers)
     text/    a document -> normalized view, links, segments, models, spans -> ScanResult
+             (text/html/: an HTML page -> article text with an offset map, HTML evidence -> HtmlScanResult)
     clean/   dataset files -> records -> Cleaner -> output, drop log, rejects (local or Dask)
     train/   the data pack -> the shipped models          bench/  the benchmarks
     cli/     the ``moderation`` command
@@ -19,7 +20,8 @@ Exceptions::
 
     ModerationError
     ├── InputError
-    │   └── UrlError
+    │   ├── UrlError
+    │   └── HtmlError
     ├── ConfigurationError
     └── ResumeError
     (model files: classifiers.ArtifactError)
@@ -27,7 +29,7 @@ Exceptions::
 
 from __future__ import annotations
 
-from ._errors import ConfigurationError, InputError, ModerationError, ResumeError
+from ._errors import ConfigurationError, HtmlError, InputError, ModerationError, ResumeError
 from ._jsonl import dumps as json_dumps
 from ._settings import Settings
 from .clean.cleaner import CleanOptions, CleanStats
@@ -35,6 +37,7 @@ from .clean.report import CleanReport
 from .clean.runner import RunOptions, clean_files
 from .text.cut import cut_spans
 from .text.document import Document
+from .text.html import HtmlScanner, HtmlScanResult, PageSpan
 from .text.links import FoundLink, find_links
 from .text.normalize import NormalizedText, normalize
 from .text.results import Link, ScanResult, Segment, Span
@@ -54,12 +57,16 @@ __all__ = [
     "ConfigurationError",
     "Document",
     "FoundLink",
+    "HtmlError",
+    "HtmlScanResult",
+    "HtmlScanner",
     "InputError",
     "Link",
     "ListHit",
     "ListStore",
     "ModerationError",
     "NormalizedText",
+    "PageSpan",
     "ParsedUrl",
     "ResumeError",
     "RunOptions",

@@ -4,7 +4,8 @@ One base, translated to exit codes and messages only at the edges (the CLI, the 
 
     ModerationError
     ├── InputError          a record or file the caller gave us is unusable (names the line/record)
-    │   └── UrlError        a string that cannot be read as a web URL (moderation.urls.parse)
+    │   ├── UrlError        a string that cannot be read as a web URL (moderation.urls.parse)
+    │   └── HtmlError       a page that cannot be scanned: too large, not text (moderation.text.html)
     ├── ConfigurationError  settings or arguments that cannot work together
     └── ResumeError         ``clean --resume`` and the work directory disagree (nothing to resume,
                             a run to resume, or inputs/options/models changed since)
@@ -28,6 +29,10 @@ class InputError(ModerationError):
         self.record_id = record_id
         where = f"line {line}: " if line is not None else ""
         super().__init__(f"{where}{message}")
+
+
+class HtmlError(InputError):
+    """A page that cannot be scanned (too large, not text); the message says which and why."""
 
 
 class ConfigurationError(ModerationError):

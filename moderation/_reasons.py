@@ -2,9 +2,10 @@
 
 Code decides and counts by ``Reason.code`` (stable, upper case, grouped by prefix: ``URL_`` for what the
 URL checker found about a link, ``TEXT_`` for what the text evidence says about a span, ``LIST_`` for list
-hits); people read ``Reason.text``, rendered from ``CODES`` at the edges (CLI, HTTP, reports). A new
-finding is one entry in ``CODES`` and one line in the README's table of codes (a test holds the two
-equal).
+hits, ``HTML_`` for what only a page's markup shows, ``HOOK_`` for why the newsroom hook kept an
+article unscanned); people read ``Reason.text``, rendered from ``CODES`` at the edges (CLI, HTTP,
+reports). A new finding is one entry in ``CODES`` and one line in the README's table of codes (a test
+holds the two equal).
 
 A URL reason quoted inside a span carries the link's domain as the ``link`` parameter, and its text
 reads ``link <domain>: <what was found>``.
@@ -51,6 +52,25 @@ CODES: dict[str, str] = {
     "TEXT_OTHER_LANGUAGE": "written in {language} inside a {article_language} article",
     "TEXT_OFF_TOPIC": "off-topic: shares almost no words with the rest of the article",
     "TEXT_OUT_OF_PLACE": "out of place in this article (context model {score:.2f})",
+    # what only the HTML of a page shows (moderation/text/html/_judge.py, _anchors.py, _merge.py)
+    "HTML_HIDDEN_LINKS": "hidden from readers ({how}) with links to {domains}",
+    "HTML_HIDDEN_SPAM_WORDS": "hidden from readers ({how}) with spam words ({words})",
+    "HTML_AD_WIDGET": "ad widget ({label}) with links to {domains}",
+    "HTML_CHUMBOX": "row of {links} sponsored or ad-tracked headlines to {domains}",
+    "HTML_COMMENT_LINK": "link in the comment section to {domain}",
+    "HTML_COMMENT_TEXT": "comment flagged by the text model",
+    "HTML_REL_SPONSORED": 'link to {domain} is marked rel="sponsored"',
+    "HTML_REL_UGC": 'link to {domain} is marked rel="ugc"',
+    "HTML_REL_NOFOLLOW": 'link to {domain} is marked rel="nofollow"',
+    "HTML_ANCHOR_SHOWS_DOMAIN": "anchor text shows {shown} but the link goes to {domain}",
+    "HTML_ANCHOR_NAMES_BRAND": "anchor text names {brand} but the link goes to {domain}",
+    "HTML_SPAM_ANCHOR": "link to {domain} with spam words ({words})",
+    "HTML_BAD_LINK": "the URL checker judges the link to {domain} {verdict} ({score:.2f})",
+    "HTML_TEXT_MODEL": "the text engine flagged the words (score {score:.2f})",
+    # why the newsroom hook kept an article without scanning it (moderation/hooks.py)
+    "HOOK_ALLOWED_SOURCE": "source {source} is always allowed",
+    "HOOK_OWN_DOMAIN": "{domain} is one of the newsroom's own domains",
+    "HOOK_TIMED_OUT": "time budget of {budget_ms:g} ms ran out; kept unscanned (fail open)",
 }
 
 

@@ -96,18 +96,18 @@ def test_ops_endpoints(client):
     assert v["model_version"].startswith("seg-ctx-") and v["feature_format"] == 1
     assert v["url_model_version"].startswith("url-") and v["url_lists"] == 0
     client.post("/v1/scan", json={"text": "A short clean note about the weather today."})
-    counter = 'moderation_span_reasons_total{code="URL_TLD_HEAVILY_ABUSED"} '
-
-    def abused() -> float:  # the client is the module's: earlier tests have counted spans too
-        found = [x for x in client.get("/metrics").text.splitlines() if x.startswith(counter)]
-        return float(found[0][len(counter) :]) if found else 0.0
-
-    before = abused()
     spam = "The council met on Monday.\n\nMake money online now at https://quick-cash.top/2963723185946817/"
+    counted = 'moderation_span_reasons_total{code="URL_TLD_HEAVILY_ABUSED"} '
+
+    def tld_spans() -> float:  # the module's client has scanned spam before this test (or not, alone)
+        line = next((x for x in client.get("/metrics").text.splitlines() if x.startswith(counted)), "")
+        return float(line[len(counted) :] or 0)
+
+    before = tld_spans()
     assert client.post("/v1/scan", json={"text": spam}).json()["spans"]
     metrics = client.get("/metrics").text
     assert "moderation_documents_scanned_total" in metrics
-    assert abused() == before + 1
+    assert tld_spans() == before + 1
     assert 'moderation_http_requests_total{method="POST",route="/v1/scan",status="200"}' in metrics
 
 

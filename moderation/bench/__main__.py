@@ -12,9 +12,12 @@
 texts the models were fitted on, texts held out from fitting (hash group 2), or lines not from those
 collections at all. It shows how much of the score is memorization.
 
-``urls`` (``make bench-urls``) measures the URL checker (see ``_bench_urls``).
+``urls`` (``make bench-urls``) measures the URL checker (see ``urls.py``).
 
-``clean`` (``make bench-clean``) runs ``moderation clean`` on a built gzip JSONL (see ``_bench_clean``).
+``clean`` (``make bench-clean``) runs ``moderation clean`` on a built gzip JSONL (see ``clean.py``).
+
+``html`` and ``hook`` (``make bench-html``, ``bench-hook``) measure the HTML path on our page set (see
+``html.py``) and the newsroom hook's latency per article (``hook.py``).
 """
 
 from __future__ import annotations
@@ -381,10 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="../shared/data", help="the data pack")
     p.set_defaults(func=generalization)
     from .clean import add_parser as add_clean
+    from .hook import add_parser as add_hook
+    from .html import add_parser as add_html
     from .urls import add_parser as add_urls
 
-    add_clean(sub)
-    add_urls(sub)
+    for add in (add_clean, add_urls, add_html, add_hook):
+        add(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -4,6 +4,7 @@ This is the part every way of running the cleanup shares (one process, a process
 so they give the same result record for record. It is a pure function of the records, the options and
 the models; where it runs is the runner's business (``runner.py``, ``dask.py``). What a record is (its text,
 id and URL fields) is the one rule of ``moderation.text.document``, on the fields the options name.
+Records that hold HTML pages (``html_field``) are scanned as pages by ``html.py``.
 
 Every record ends in exactly one of three places, and the counts say which:
 
@@ -21,7 +22,7 @@ import copy
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import ConfigurationError
 from .._settings import Settings
@@ -30,6 +31,9 @@ from ..text.records import load_line
 from ..text.results import ScanResult
 from ..text.scanner import Scanner
 from .formats import Payload, RawRecord, compress_block, json_line
+
+if TYPE_CHECKING:
+    from ..text.html import HtmlScanResult
 
 Mode = Literal["strip", "drop", "annotate"]
 MODES: tuple[str, ...] = ("strip", "drop", "annotate")
@@ -51,6 +55,8 @@ class CleanOptions:
         annotation_field: the field added to each record with the spans, scores and reasons.
         model_dir: models to load instead of the shipped ones.
         batch_size: documents per model call.
+        html_field: records hold an HTML page in this field: it is scanned as a page (``html.py``);
+            ``strip`` writes the cleaned page back to it and the cleaned article text to ``text_field``.
     """
 
     text_field: str = "text"
@@ -61,6 +67,7 @@ class CleanOptions:
     annotation_field: str = "moderation"
     model_dir: str | None = None
     batch_size: int = 64
+    html_field: str | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -69,6 +76,8 @@ class CleanOptions:
             raise ConfigurationError(f"threshold {self.threshold} must be between 0 and 1")
         if self.annotation_field == self.text_field:
             raise ConfigurationError("the annotation field cannot be the text field")
+        if self.html_field in (self.annotation_field, self.text_field):
+            raise ConfigurationError("the HTML field must differ from the text and annotation fields")
 
     def fingerprint(self) -> dict[str, Any]:
         """The options that change the output (a resumed run must use the same ones)."""
@@ -79,6 +88,7 @@ class CleanOptions:
             "mode": self.mode,
             "threshold": self.threshold,
             "annotation_field": self.annotation_field,
+            **({"html_field": self.html_field} if self.html_field else {}),
         }
 
 
@@ -231,8 +241,9 @@ class Cleaner:
     def __init__(self, options: CleanOptions, scanner: Scanner | None = None) -> None:
         self.options = options
         # the one record rule (moderation.text.document), on the fields the options name; the cleanup
-        # has no language field to read
-        self.fields = RecordFields(options.text_field, options.id_field, options.url_field, lang=None)
+        # has no language field to read; a page in the HTML field takes the text's place
+        text = options.html_field or options.text_field
+        self.fields = RecordFields(text, options.id_field, options.url_field, lang=None)
         if scanner is None:
             from pathlib import Path
 
@@ -242,6 +253,11 @@ class Cleaner:
             )
             scanner = Scanner.default(settings)
         self.scanner = scanner
+        self._html = None
+        if options.html_field:
+            from .html import HtmlRecords
+
+            self._html = HtmlRecords(scanner)
 
     def _parse(self, source: str, line: int, payload: Payload) -> _Parsed | Reject:
         """A record and its document, or a rejection."""
@@ -281,16 +297,17 @@ class Cleaner:
 
     def _scan(self, parsed: list[_Parsed]) -> list[ScanResult | Reject]:
         """Scan in batches; if a batch fails, scan its records one by one and reject only the failures."""
-        results: list[ScanResult | Reject] = []
+        results: list[Any] = []
         size = self.options.batch_size
+        scan_many: Any = self._html.scan_many if self._html is not None else self.scanner.scan_many
         for i in range(0, len(parsed), size):
             batch = parsed[i : i + size]
             try:
-                results.extend(self.scanner.scan_many([p.doc for p in batch], batch_size=len(batch)))
+                results.extend(scan_many([p.doc for p in batch], batch_size=len(batch)))
             except Exception:
                 for p in batch:
                     try:
-                        results.extend(self.scanner.scan_many([p.doc], batch_size=1))
+                        results.extend(scan_many([p.doc], batch_size=1))
                     except Exception as exc:
                         detail = f"{type(exc).__name__}: {exc}"
                         results.append(
@@ -298,7 +315,8 @@ class Cleaner:
                         )
         return results
 
-    def _annotation(self, res: ScanResult, action: str, removed: int) -> dict[str, Any]:
+    def annotation(self, res: ScanResult | HtmlScanResult, action: str, removed: int) -> dict[str, Any]:
+        """The annotation field's value: what was done, the verdict, the spans and their reasons."""
         return {
             "action": action,
             "verdict": res.verdict,
@@ -317,8 +335,10 @@ class Cleaner:
             "model_version": res.model_version,
         }
 
-    def _apply(self, p: _Parsed, res: ScanResult, result: ChunkResult, encode: bool) -> None:
+    def _apply(self, p: _Parsed, res: Any, result: ChunkResult, encode: bool) -> None:
         """Count the scan; send the record to the drop log, or to the output (counted when written)."""
+        if self._html is not None:
+            return self._html.apply(self, p, res, result, encode)
         opts, text, record, stats = self.options, p.doc.text, p.record, result.stats
         field_name = opts.annotation_field
         stats.chars_in += len(text)
@@ -333,32 +353,38 @@ class Cleaner:
         if opts.mode == "drop" and res.spans:
             top = max(res.spans, key=lambda s: s.score)
             why = top.reasons[0].code if top.reasons else "spam"
-            stats.dropped += 1
-            stats.dropped_by[why] += 1
-            stats.chars_removed += len(text)
-            note = {
-                **self._annotation(res, "dropped", len(text)),
-                "reason": why,
-            }
-            result.dropped.append(
-                json_line({"source": p.source, "line": p.line, "record": {**record, field_name: note}})
-            )
-            result.statuses.append("dropped")
-            return
+            return self.drop(p, result, self.annotation(res, "dropped", len(text)), why, len(text))
         removed: int | None = None
         if opts.mode == "drop":
             out = record
         elif opts.mode == "annotate":
-            out = {**record, field_name: self._annotation(res, "annotated", 0)}
+            out = {**record, field_name: self.annotation(res, "annotated", 0)}
         elif not res.spans:
-            out = {**record, field_name: self._annotation(res, "kept", 0)}
+            out = {**record, field_name: self.annotation(res, "kept", 0)}
         else:
             removed = len(text) - len(res.cleaned_text)
             out = {
                 **record,
                 opts.text_field: res.cleaned_text,
-                field_name: self._annotation(res, "stripped", removed),
+                field_name: self.annotation(res, "stripped", removed),
             }
+        self.keep(p, result, out, removed, encode)
+
+    def drop(self, p: _Parsed, result: ChunkResult, annotation: dict[str, Any], why: str, size: int) -> None:
+        """Send the record to the drop log with its annotation and the code ``why`` (counted here)."""
+        stats = result.stats
+        stats.dropped += 1
+        stats.dropped_by[why] += 1
+        stats.chars_removed += size
+        record = {**p.record, self.options.annotation_field: {**annotation, "reason": why}}
+        result.dropped.append(json_line({"source": p.source, "line": p.line, "record": record}))
+        result.statuses.append("dropped")
+
+    def keep(
+        self, p: _Parsed, result: ChunkResult, out: dict[str, Any], removed: int | None, encode: bool
+    ) -> None:
+        """Send ``out`` to the output; ``removed``: characters cut out (``strip`` with spans), else None.
+        It is counted as written when the writer took it (``ChunkResult.settle``)."""
         result.kept.append(Kept(p.source, p.line, p.doc.id, removed, len(result.statuses)))
         result.output.append(json_line(out) if encode else out)
         result.statuses.append("written")

@@ -33,6 +33,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         annotation_field=args.annotation_field,
         model_dir=str(Path(args.model_dir).resolve()) if args.model_dir else None,
         batch_size=args.batch_size,
+        html_field=args.html_field,
     )
     formats = {"input_format": args.input_format, "output_format": args.output_format}
     progress = False if args.no_progress else None
@@ -109,6 +110,12 @@ def register(sub: Any) -> None:
     p.add_argument("--text-field", default="text", help="field with the article text (default text)")
     p.add_argument("--id-field", default="id", help="field with the record id (default id)")
     p.add_argument("--url-field", default="url", help="field with the article's own URL (default url)")
+    p.add_argument(
+        "--html-field",
+        metavar="FIELD",
+        help="records hold an HTML page in FIELD: strip writes the cleaned page back to it and the cleaned "
+        "article text to --text-field",
+    )
     p.add_argument(
         "--mode",
         choices=MODES,

@@ -24,6 +24,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
         stream = open_input(args.input, stack)
         out = open_output(args.output, stack)
         engine = scanner(args)
+        if args.html:  # HTML pages: _html.py
+            from ._html import scan_pages
+
+            return EXIT_REJECTED if scan_pages(args, stream, out, engine) else EXIT_OK
         items: Iterator[Document | Reject]
         if args.jsonl or args.input.endswith(".jsonl"):
             items = read_jsonl(stream)
@@ -174,6 +178,15 @@ def register(sub: Any) -> None:
     )
     p.add_argument("-o", "--output", help="write results here instead of stdout")
     p.add_argument("--jsonl", action="store_true", help="read INPUT as JSONL whatever its name")
+    p.add_argument(
+        "--html",
+        action="store_true",
+        help='INPUT is an HTML page (or, with --jsonl, lines of {"html", "url", "id"}); the result adds '
+        "page_spans (element paths, source ranges) and cleaned_html",
+    )
+    p.add_argument("--url", help="with --html: the page's own URL (its domain is the site's own)")
+    p.add_argument("--charset", help="with --html: the page's charset as the server sent it (else sniffed)")
+    p.add_argument("--cleaned-html", metavar="FILE", help="with --html: write the cleaned page to FILE")
     p.add_argument("--batch-size", type=int, default=64, help="documents per model call (default 64)")
     add_model_dir(p)
     p.set_defaults(func=cmd_scan)

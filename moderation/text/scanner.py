@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
 
     from ..urls.checker import UrlChecker, UrlReport
+    from .html import HtmlScanResult
 
 
 @dataclass
@@ -187,6 +188,19 @@ class Scanner:
                 rule of ``document.py``, checked by ``Document``).
         """
         return self._scan_batch([Document(text, id, url, lang)])[0]
+
+    def scan_html(
+        self, html: str | bytes, url: str | None = None, id: Any = None, charset: str | None = None
+    ) -> HtmlScanResult:
+        """Scan an HTML page: the article text, spans in it and in the page, the cleaned page
+        (``text/html/``; for many pages, ``moderation.HtmlScanner(scanner).scan_many``).
+
+        Raises:
+            HtmlError: the page cannot be scanned (too large, not a string or bytes).
+        """
+        from .html import HtmlScanner
+
+        return HtmlScanner(self).scan(html, url=url, id=id, charset=charset)
 
     def scan_many(
         self, items: Iterable[str | Mapping[str, Any] | Document], batch_size: int | None = None

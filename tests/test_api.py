@@ -149,6 +149,12 @@ def test_a_request_has_a_scan_budget(fast_path):
         assert c.post("/v1/urls/check", json={"urls": urls[:9]}).status_code == 200
         body = is_problem(c.post("/v1/urls/check", json={"urls": urls}), 413)
         assert "characters of URLs" in body["detail"]
+        page = f"<html><body><p>{note * 40}</p></body></html>"  # a page counts its HTML
+        is_problem(c.post("/v1/scan", json={"html": page}), 413)
+        is_problem(c.post("/v1/scan", content=page.encode(), headers={"content-type": "text/html"}), 413)
+        is_problem(c.post("/v1/scan/batch", json={"documents": [{"html": page}]}), 413)
+        small = f"<html><body><p>{note * 10}</p></body></html>"
+        assert c.post("/v1/scan", json={"html": small}).status_code == 200
 
 
 def test_lone_surrogates_come_back_as_valid_json(client):

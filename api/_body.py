@@ -13,9 +13,10 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 
 from moderation import Document
-from moderation.text.document import DEFAULT_FIELDS, RecordFields, Reject, read_record
+from moderation.text.document import DEFAULT_FIELDS, RecordFields, Reject, deep_reject, read_record
 from moderation.text.records import jsonl_lines
 
 from ._html import PAGE_FIELDS, Page, is_page
@@ -24,6 +25,10 @@ from ._settings import ApiSettings
 
 JSON = "application/json"
 NDJSON = "application/x-ndjson"
+
+#: The status counted (never sent: the client is gone) for a request whose client left mid-body; nginx's
+#: "client closed request". Without it such a request was logged as an internal error, with a traceback.
+CLIENT_GONE = 499
 
 
 async def read_body(request: Request, allowed: tuple[str, ...], limit: int) -> tuple[bytes, str]:
@@ -35,22 +40,29 @@ async def read_body(request: Request, allowed: tuple[str, ...], limit: int) -> t
     if declared.isdigit() and int(declared) > limit:
         raise ApiError(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
     size, chunks = 0, []
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"request body exceeds the limit of {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, f"request body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # gone mid-body (or cut off by the server's receipt deadline): no one to answer
+        raise ApiError(CLIENT_GONE, "the client closed the connection before its body arrived") from None
     return b"".join(chunks), ctype
 
 
 def parse_json(body: bytes, where: str = "body") -> Any:
-    """The JSON value of a body (or of one NDJSON line), or 400."""
+    """The JSON value of a body (or of one NDJSON line), or 400; 422 when it is nested deeper than the
+    parser goes (deeper than the record rule allows: the same rejection as a record it can read)."""
     try:
         return json.loads(body)
     except UnicodeDecodeError as exc:
         raise ApiError(400, f"{where} is not valid UTF-8 (byte {exc.start})") from None
     except ValueError as exc:
         raise ApiError(400, f"{where} is not valid JSON: {exc}") from None
+    except RecursionError:
+        deep = deep_reject(None)
+        raise _unprocessable([{"loc": [where], "msg": deep.error, "type": deep.kind}]) from None
 
 
 def _unprocessable(errors: list[dict[str, Any]]) -> ApiError:
@@ -111,9 +123,21 @@ def too_large(text: str, limit: int) -> bool:
 
 
 def check_sizes(docs: list[Document] | list[Document | Page], settings: ApiSettings) -> None:
-    """413 for too many documents or one too large (pages: the request's limit)."""
+    """413 for too many documents, one too large (pages: the request's limit), or more text (a page's
+    HTML) than a request's scan budget."""
     if len(docs) > settings.max_batch:
         raise ApiError(413, f"{len(docs)} documents exceed the batch limit of {settings.max_batch}")
     for i, d in enumerate(docs):
         if isinstance(d, Document) and too_large(d.text, settings.max_document_bytes):
             raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")
+    check_budget(sum(len(d.text if isinstance(d, Document) else d.html) for d in docs), "text", settings)
+
+
+def check_budget(chars: int, what: str, settings: ApiSettings) -> None:
+    """413 when a request holds more characters (of ``what``) than one request may have scanned."""
+    if chars > settings.max_request_chars:
+        raise ApiError(
+            413,
+            f"the request holds {chars:,} characters of {what}; one request may hold at most "
+            f"{settings.max_request_chars:,} (split it into several)",
+        )

@@ -42,7 +42,7 @@ class FastScan:
         handle: ``async (doc) -> bytes`` scanning one checked ``Document`` and returning the JSON body;
             returns None when it cannot serve (models loading).
         enabled: ``() -> bool``, false when API keys are configured (authentication lives in the route).
-        max_request_bytes, max_document_bytes: the same limits the route enforces.
+        max_request_bytes, max_document_bytes, max_request_chars: the same limits the route enforces.
         route: the ``/v1/scan`` route object, put in the scope so metrics label the request the same way.
     """
 
@@ -54,12 +54,14 @@ class FastScan:
         max_request_bytes: int,
         max_document_bytes: int,
         route: Callable[[], Any],
+        max_request_chars: int | None = None,
     ) -> None:
         self.app = app
         self.handle = handle
         self.enabled = enabled
         self.max_request = max_request_bytes
         self.max_document = max_document_bytes
+        self.max_chars = max_request_chars
         self.route = route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,13 +118,15 @@ class FastScan:
     def _document(self, data: bytes) -> Document | None:
         """The document when the body is an ordinary, valid request; None sends it down the full path,
         which gives the error. Valid means the record rule the route applies (``read_record``, the one
-        rule of every door) and the route's size limit."""
+        rule of every door) and the route's size limits."""
         try:
             obj = _loads(data)
         except ValueError:
             return None
         doc = read_record(obj)
         if not isinstance(doc, Document) or too_large(doc.text, self.max_document):
+            return None
+        if self.max_chars is not None and len(doc.text) > self.max_chars:
             return None
         return doc
 

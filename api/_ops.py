@@ -1,16 +1,18 @@
-"""Operations endpoints: liveness, readiness, versions, Prometheus metrics (never authenticated)."""
+"""Operations endpoints: liveness and readiness (always open, for load balancers and orchestrators);
+versions and Prometheus metrics (behind the API keys when keys are configured: they name package
+versions, data fingerprints and traffic)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 import moderation
 
 from ._schemas import Health, Version
-from ._service import ServiceDep
+from ._service import ServiceDep, require_key
 
 router = APIRouter(tags=["ops"])
 
@@ -26,7 +28,12 @@ async def readyz(svc: ServiceDep) -> dict[str, str]:
     return {"status": "ready"}
 
 
-@router.get("/version", response_model=Version, summary="Package, model and data versions")
+@router.get(
+    "/version",
+    response_model=Version,
+    summary="Package, model and data versions",
+    dependencies=[Depends(require_key)],
+)
 async def version(svc: ServiceDep) -> dict[str, Any]:
     scanner = svc.scanner()
     m = scanner.models.manifest
@@ -43,6 +50,7 @@ async def version(svc: ServiceDep) -> dict[str, Any]:
 @router.get(
     "/metrics",
     summary="Prometheus metrics",
+    dependencies=[Depends(require_key)],
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 async def prometheus(svc: ServiceDep) -> Response:

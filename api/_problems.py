@@ -18,6 +18,7 @@ TITLES = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     429: "Too Many Requests",
+    499: "Client Closed Request",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }

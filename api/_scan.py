@@ -11,7 +11,16 @@ from starlette.responses import Response, StreamingResponse
 
 from moderation import json_dumps
 
-from ._body import JSON, NDJSON, batch_documents, check_sizes, document, parse_json, read_body
+from ._body import (
+    JSON,
+    NDJSON,
+    batch_documents,
+    check_budget,
+    check_sizes,
+    document,
+    parse_json,
+    read_body,
+)
 from ._html import HTML, PAGE_FIELDS, Page, is_page, page_of_body, scan_mixed, scan_page
 from ._responses import body_schema, json_response, scan_body_schema
 from ._schemas import BatchRequest, BatchResponse, HtmlScanResponse, ScanResponse
@@ -42,6 +51,7 @@ async def scan(request: Request, svc: ServiceDep) -> Response:
             if ctype == HTML
             else Page.of(document(obj, None, ["body"], PAGE_FIELDS))
         )
+        check_budget(len(page.html), "HTML", svc.settings)
         result = await scan_page(svc.scanner(), page)
         svc.count([result])
         return json_response(result)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
+
+from moderation.text.document import MAX_DEPTH, too_deep
 
 #: A string or an integer (never a bool or a float); absent/null: see the endpoints.
 DocId = StrictStr | StrictInt | None
@@ -34,6 +36,13 @@ class ScanRequest(BaseModel):
     )
     url: StrictStr | None = Field(default=None, description="Where the article came from (optional).")
     lang: StrictStr | None = Field(default=None, description="Language hint (optional).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_too_deep(cls, data: Any) -> Any:
+        if too_deep(data):
+            raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+        return data
 
 
 class HtmlScanRequest(BaseModel):

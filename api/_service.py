@@ -1,6 +1,7 @@
 """The service's state and the dependencies the routes share: the scanner, authentication, limits.
 
-One ``Service`` per app (``app.state.service``): the settings, the metrics, the per-key rate limiter,
+One ``Service`` per app (``app.state.service``): the settings, the metrics, the per-key rate limiter (shared
+by the workers when ``moderation serve`` runs several: ``_ratelimit.py``),
 the micro-batcher, and the scanner once the lifespan has loaded it. Routes get it with
 ``Depends(service)``; ``authenticate`` is a dependency of every route that scans.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import hmac
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,28 +23,8 @@ from moderation import Document, Scanner
 from ._batcher import Batcher
 from ._metrics import Metrics
 from ._problems import ApiError
+from ._ratelimit import RateLimiter, SharedRateLimiter
 from ._settings import ApiSettings, hash_key
-
-
-class RateLimiter:
-    """Token bucket per API key: ``rate`` requests per minute, bursts up to ``rate``."""
-
-    def __init__(self, rate_per_minute: int) -> None:
-        self.rate = rate_per_minute
-        self.buckets: dict[str, tuple[float, float]] = {}
-
-    def allow(self, key: str) -> float:
-        """0 when allowed, else the seconds to wait."""
-        if self.rate <= 0:
-            return 0.0
-        now = time.monotonic()
-        tokens, last = self.buckets.get(key, (float(self.rate), now))
-        tokens = min(float(self.rate), tokens + (now - last) * self.rate / 60.0)
-        if tokens >= 1.0:
-            self.buckets[key] = (tokens - 1.0, now)
-            return 0.0
-        self.buckets[key] = (tokens, now)
-        return (1.0 - tokens) * 60.0 / self.rate
 
 
 @dataclass
@@ -56,7 +36,10 @@ class Service:
     loaded: Scanner | None = None
 
     def __post_init__(self) -> None:
-        self.limiter = RateLimiter(self.settings.rate_per_minute)
+        s = self.settings
+        self.limiter: RateLimiter | SharedRateLimiter = RateLimiter(s.rate_per_minute)
+        if s.rate_state and s.rate_per_minute > 0 and s.api_keys:
+            self.limiter = SharedRateLimiter(s.rate_per_minute, s.rate_state, s.api_keys)
         self.batcher = Batcher(self.scan)
 
     def scanner(self) -> Scanner:
@@ -111,12 +94,11 @@ async def service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(service)]
 
 
-async def authenticate(request: Request) -> None:
-    """Dependency: with API keys configured, a valid key within its rate limit (401, 403, 429)."""
-    svc = _of(request)
-    keys = svc.settings.api_keys
+def _key_name(request: Request) -> str | None:
+    """With API keys configured, the name of the request's valid key (401, 403); None without keys."""
+    keys = _of(request).settings.api_keys
     if not keys:
-        return
+        return None
     header = request.headers.get("authorization", "")
     key = header[7:] if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
     if not key:
@@ -129,6 +111,16 @@ async def authenticate(request: Request) -> None:
     name = next((n for n, d in keys.items() if hmac.compare_digest(d, digest)), None)
     if name is None:
         raise ApiError(403, "this API key is not valid")
+    return name
+
+
+async def authenticate(request: Request) -> None:
+    """Dependency of the routes that scan: with API keys configured, a valid key within its rate limit
+    (401, 403, 429)."""
+    name = _key_name(request)
+    if name is None:
+        return
+    svc = _of(request)
     wait = svc.limiter.allow(name)
     if wait:
         raise ApiError(
@@ -136,3 +128,10 @@ async def authenticate(request: Request) -> None:
             f"rate limit of {svc.settings.rate_per_minute} requests per minute exceeded",
             {"Retry-After": str(max(1, round(wait)))},
         )
+
+
+async def require_key(request: Request) -> None:
+    """Dependency of ``/version`` and ``/metrics`` (package versions, data fingerprints, traffic): with
+    API keys configured, a valid key (401, 403), not counted against its rate limit, so that a scraper
+    polling the metrics does not eat into the scanning it watches."""
+    _key_name(request)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ._body import JSON, parse_json, read_body, validate
+from ._body import JSON, check_budget, parse_json, read_body, validate
 from ._problems import ApiError
 from ._responses import body_schema, json_response
 from ._schemas import UrlCheckRequest, UrlCheckResponse
@@ -29,6 +29,7 @@ async def urls_check(request: Request, svc: ServiceDep) -> Response:
     limit = svc.settings.max_batch * 4
     if len(req.urls) > limit:
         raise ApiError(413, f"{len(req.urls)} URLs exceed the limit of {limit}")
+    check_budget(sum(len(url) for url in req.urls), "URLs", svc.settings)
 
     def run() -> list[dict[str, Any]]:
         checker = svc.scanner().url_checker

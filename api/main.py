@@ -89,6 +89,7 @@ def _fast_path(app: FastAPI, svc: Service) -> None:
         enabled=lambda: not settings.api_keys and not settings.cors_origins,
         max_request_bytes=settings.max_request_bytes,
         max_document_bytes=settings.max_document_bytes,
+        max_request_chars=settings.max_request_chars,
         route=lambda: next(r for r in _scan.router.routes if getattr(r, "path", None) == "/v1/scan"),
     )
 
@@ -110,14 +111,20 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
-    """Build the service. With no argument, settings come from the environment (uvicorn factory mode)."""
+    """Build the service. With no argument, settings come from the environment (uvicorn factory mode).
+
+    ``FastAPIOffline`` is FastAPI with ``/docs`` (Swagger UI) and ``/redoc`` served from the files its
+    package ships (under ``/static-offline-docs``), not from a CDN: they work on a machine offline."""
+    from fastapi_offline import FastAPIOffline
+
     svc = Service(settings or ApiSettings())
-    app = FastAPI(
+    app = FastAPIOffline(
         title="moderation",
         version=moderation.__version__,
         description="Find spam injected into scraped news text, explain it, and return the cleaned text.",
         lifespan=svc.lifespan(),
-        responses=ERRORS,  # type: ignore[arg-type]
+        responses=ERRORS,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
         **_no_native_telemetry(),
     )
     app.state.service = svc

@@ -137,6 +137,21 @@ def check_compatible(manifest: dict[str, Any]) -> None:
         raise ArtifactError(f"the models were built with numpy {built}, but {have} is installed; {_FIX}")
 
 
+def _arrays(data: bytes, what: str) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npz`` file's bytes. A file that matches its sidecar's sha256 can still be
+    unreadable (truncated, or the sidecar rewritten to match): that is an ``ArtifactError`` naming the fix,
+    whatever numpy, zipfile or zlib raise for it."""
+    import io
+    import zipfile
+    import zlib
+
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+        raise ArtifactError(f"{what} is damaged or truncated ({exc}); {_FIX}") from None
+
+
 def model_version(directory: Path | None = None) -> str:
     """The version tag of the models in ``directory`` after checking their sidecar, without loading them.
 
@@ -169,11 +184,8 @@ def load_bundle(directory: Path | None = None) -> ModelBundle:
             f"model file {path} does not match its sidecar (sha256 {actual[:12]}..., expected "
             f"{str(info.get('sha256'))[:12]}...); refusing to load it; {_FIX}"
         )
-    import io
-
+    arrays = _arrays(data, f"model file {path}")
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
         params = manifest["params"]
         from ._context_model import ContextModel
         from ._segment_model import SegmentModel
@@ -235,11 +247,8 @@ def load_url_model(directory: Path | None = None) -> tuple[UrlModel, dict[str, A
     expected = manifest.get("files", {}).get(URL_MODEL_FILE, {}).get("sha256")
     if hashlib.sha256(data).hexdigest() != expected:
         raise ArtifactError(f"URL model {path} does not match its sidecar; refusing to load it; {_FIX}")
-    import io
-
+    arrays = _arrays(data, f"URL model {path}")
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
         return UrlModel.from_arrays(manifest["params"], arrays), manifest
     except (KeyError, ValueError, TypeError) as exc:
         raise ArtifactError(f"URL model {path} is incomplete ({exc}); {_FIX}") from None

@@ -1,4 +1,5 @@
-"""Writing files so that a reader sees the old file or the new one, never half of one."""
+"""Writing files so that a reader sees the old file or the new one, never half of one; and I/O errors
+that say which file they are about."""
 
 from __future__ import annotations
 
@@ -8,6 +9,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+
+@contextmanager
+def named(path: str | Path) -> Iterator[None]:
+    """An ``OSError`` raised inside that names no file gets ``path``: a write to an open file on a full
+    disk says only "No space left on device", and the message must say where."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
 
 
 @contextmanager
@@ -23,8 +36,9 @@ def atomic_path(final: Path) -> Iterator[Path]:
 
 
 def write_atomic(final: Path, data: bytes) -> None:
-    """Write ``data`` to ``final`` atomically and durably (fsync before the rename)."""
-    with atomic_path(final) as tmp, open(tmp, "wb") as f:
+    """Write ``data`` to ``final`` atomically and durably (fsync before the rename); an I/O error names
+    ``final``."""
+    with named(final), atomic_path(final) as tmp, open(tmp, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())

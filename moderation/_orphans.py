@@ -10,7 +10,10 @@ from collections.abc import Callable
 
 
 def watch_parent(parent: int, on_orphaned: Callable[[], None], every: float = 0.5) -> None:
-    """Call ``on_orphaned`` (in a daemon thread) once ``parent`` is no longer this process's parent."""
+    """Call ``on_orphaned`` (in a daemon thread) once ``parent`` is no longer this process's parent (at
+    once if it is not now). ``parent`` must come from the parent itself (its ``os.getpid()``, passed to the
+    child): a child that asks ``os.getppid()`` after its parent died gets the reaper's pid, and would watch
+    that instead."""
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -33,3 +33,26 @@ def example_article() -> str:
     from importlib import resources
 
     return resources.files("moderation").joinpath("resources/example-article.txt").read_text(encoding="utf-8")
+
+
+def spawned_children(pid: int) -> set[int]:
+    """The worker processes (spawned by multiprocessing, not zombies) whose parent is ``pid`` (Linux)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                cmdline = (stat.parent / "cmdline").read_bytes()
+                if b"spawn_main" in cmdline:  # a worker, not multiprocessing's resource tracker
+                    out.add(int(stat.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (Linux)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from fastapi.testclient import TestClient
 from api._settings import ApiSettings, hash_key
 from api.main import create_app
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, alive, spawned_children
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +130,33 @@ def test_error_responses_are_problems(client):
     is_problem(client.get("/v1/scan"), 405)
 
 
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_a_request_has_a_scan_budget(fast_path):
+    settings = ApiSettings(max_request_chars=1000, fast_path=fast_path)
+    with TestClient(create_app(settings)) as c:
+        note = "The council met on Monday. "  # 27 characters
+        assert c.post("/v1/scan", json={"text": note * 37}).status_code == 200  # 999
+        body = is_problem(c.post("/v1/scan", json={"text": note * 38}), 413)
+        assert "1,026 characters of text" in body["detail"] and "at most 1,000" in body["detail"]
+        docs = [{"text": note * 18}] * 2  # 972 in all
+        assert c.post("/v1/scan/batch", json={"documents": docs}).status_code == 200
+        is_problem(c.post("/v1/scan/batch", json={"documents": [*docs, {"text": note * 2}]}), 413)
+        nd = "".join(json.dumps({"text": note * 18}) + "\n" for _ in range(3)).encode()
+        is_problem(
+            c.post("/v1/scan/batch", content=nd, headers={"content-type": "application/x-ndjson"}), 413
+        )
+        urls = [f"https://news.example/{'a' * 80}/{i}" for i in range(12)]  # 12 x 103 characters
+        assert c.post("/v1/urls/check", json={"urls": urls[:9]}).status_code == 200
+        body = is_problem(c.post("/v1/urls/check", json={"urls": urls}), 413)
+        assert "characters of URLs" in body["detail"]
+        page = f"<html><body><p>{note * 40}</p></body></html>"  # a page counts its HTML
+        is_problem(c.post("/v1/scan", json={"html": page}), 413)
+        is_problem(c.post("/v1/scan", content=page.encode(), headers={"content-type": "text/html"}), 413)
+        is_problem(c.post("/v1/scan/batch", json={"documents": [{"html": page}]}), 413)
+        small = f"<html><body><p>{note * 10}</p></body></html>"
+        assert c.post("/v1/scan", json={"html": small}).status_code == 200
+
+
 def test_lone_surrogates_come_back_as_valid_json(client):
     raw = b'{"text": "The council met \\ud800 on Monday and approved the budget."}'
     r = client.post("/v1/scan", content=raw, headers={"content-type": "application/json"})
@@ -200,7 +228,34 @@ def test_api_keys_and_rate_limit():
         r = c.post("/v1/scan", json=doc, headers=ok)
         is_problem(r, 429)
         assert int(r.headers["retry-after"]) >= 1
-        assert c.get("/healthz").status_code == 200  # operations endpoints stay open
+        assert c.get("/healthz").status_code == 200  # liveness and readiness stay open
+        assert c.get("/readyz").status_code == 200
+        for path in ("/version", "/metrics"):  # versions, fingerprints, traffic: behind the keys
+            is_problem(c.get(path), 401)
+            is_problem(c.get(path, headers={"x-api-key": "wrong"}), 403)
+            for _ in range(3):  # not counted against the key's rate limit (spent above)
+                assert c.get(path, headers=ok).status_code == 200, path
+        assert "moderation_documents_scanned_total" in c.get("/metrics", headers=ok).text
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_api_docs_work_offline(client, page):
+    """Swagger UI and ReDoc come from files a package ships, served here; the page names no other host."""
+    import re
+
+    r = client.get(page)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert not re.findall(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", r.text, re.IGNORECASE), r.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert any(a.endswith(".js") for a in assets)
+    for asset in assets:
+        got = client.get(asset)
+        assert got.status_code == 200 and len(got.content) > 1000, asset
+        kind = {".js": "javascript", ".css": "text/css", ".png": "image/png"}[asset[asset.rindex(".") :]]
+        assert kind in got.headers["content-type"], asset
+    if page == "/docs":
+        assert '"validatorUrl": null' in r.text
+        assert client.get("/openapi.json").json()["openapi"].startswith("3.1")  # what Swagger UI 5 reads
 
 
 def test_cors_is_off_by_default(client):
@@ -299,19 +354,32 @@ def test_workers_stop_with_the_supervisor(signum):
             proc.kill()
 
 
-def _children(pid: int) -> set[int]:
-    """The worker processes (spawned, not zombies) whose parent is ``pid``."""
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            cmdline = (stat.parent / "cmdline").read_bytes()
-            if b"spawn_main" in cmdline:  # a worker, not multiprocessing's resource tracker
-                out.add(int(stat.parent.name))
-    return out
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
+def test_workers_stop_when_the_supervisor_is_killed_while_they_start():
+    """Killed the moment its workers exist (before they have imported anything): they stop anyway."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers |= spawned_children(proc.pid)
+            time.sleep(0.01)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 90
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if alive(w)], "workers outlived the supervisor"
+    finally:
+        for w in workers:
+            with contextlib.suppress(OSError):
+                os.kill(w, signal.SIGKILL)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
@@ -328,18 +396,18 @@ def test_a_worker_that_dies_is_replaced():
     try:
         _wait_ready(port)
         time.sleep(1.5)  # past early_exit: a death now is a crash, not a failed start
-        workers = _children(proc.pid)
+        workers = spawned_children(proc.pid)
         assert len(workers) == 2
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            now = _children(proc.pid)
+            now = spawned_children(proc.pid)
             if len(now) == 2 and victim not in now:
                 break
             time.sleep(0.2)
         else:
-            pytest.fail(f"no replacement worker: {_children(proc.pid)}")
+            pytest.fail(f"no replacement worker: {spawned_children(proc.pid)}")
         _wait_ready(port)
         assert proc.poll() is None
     finally:
@@ -362,3 +430,113 @@ def test_serve_names_a_taken_port():
     assert out.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# -- connection limits (moderation/cli/_http.py) ----------------------------------------------------------
+
+
+def test_the_uvicorn_internals_the_connection_limits_rely_on_are_there():
+    """``LimitedHttpToolsProtocol`` overrides these hooks of uvicorn's httptools protocol and reads these
+    attributes: a uvicorn that renames them must fail here, not silently drop the limits."""
+    import inspect
+
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+
+    from moderation.cli._http import LimitedHttpToolsProtocol
+
+    for hook in ("connection_made", "connection_lost", "data_received", "on_message_begin"):
+        assert callable(getattr(HttpToolsProtocol, hook)), hook
+    for hook in ("on_headers_complete", "on_message_complete"):
+        assert list(inspect.signature(getattr(HttpToolsProtocol, hook)).parameters) == ["self"], hook
+    init = inspect.signature(HttpToolsProtocol.__init__).parameters
+    assert list(init)[:4] == ["self", "config", "server_state", "app_state"]
+    source = inspect.getsource(HttpToolsProtocol.__init__)
+    assert "self.loop =" in source and "self.cycle" in source
+    assert "self.transport =" in inspect.getsource(HttpToolsProtocol.connection_made)
+    assert "self.response_started" in inspect.getsource(RequestResponseCycle.__init__)
+    assert issubclass(LimitedHttpToolsProtocol, HttpToolsProtocol)
+
+
+def _serve(port: int, workers: int, log=subprocess.DEVNULL, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        env={**os.environ, **env},
+    )
+
+
+def _answer(sock: socket.socket, within: float) -> bytes:
+    """What the server sent before closing (b"" if it closed without a word; raises if it kept it open)."""
+    sock.settimeout(within)
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_slow_clients_and_huge_headers_are_cut_off(workers, tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
+    limits = {"MODERATION_API_REQUEST_TIMEOUT": "1", "MODERATION_API_MAX_HEADER_BYTES": "4096"}
+    proc = _serve(port, workers, log, **limits)
+    socks: list[socket.socket] = []
+    try:
+        _wait_ready(port)
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+        half = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+        for s in half:  # headers done, body never finished
+            s.sendall(b"POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
+            s.sendall(b'Content-Length: 100\r\n\r\n{"text": ')
+        big = socket.create_connection(("127.0.0.1", port))
+        big.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8192)  # never ends
+        socks = [*idle, *half, big]
+        assert _answer(big, within=5).startswith(b"HTTP/1.1 431 ")
+        started = time.monotonic()
+        for s in half:
+            assert _answer(s, within=10).startswith(b"HTTP/1.1 408 ")
+        for s in idle:
+            assert _answer(s, within=10).startswith(b"HTTP/1.1 408 ")
+        assert time.monotonic() - started < 8
+        import httpx
+
+        ok = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Fine": "b" * 3000}, timeout=10)
+        assert ok.status_code == 200  # ordinary requests, ordinary headers: served
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:  # keep-alive still works
+            for _ in range(3):
+                assert c.post("/v1/scan", json={"text": "The council met."}).status_code == 200
+                time.sleep(0.6)  # idle between requests: past the receipt deadline in all, not per request
+    finally:
+        for s in socks:
+            s.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    logged = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in logged and "internal error" not in logged, logged  # cut off: not a 500
+
+
+def test_the_rate_limit_holds_across_workers():
+    """5 requests a minute for one key, 2 workers: 5 pass in all, not 5 per worker. Each request comes on
+    a new connection, so the kernel spreads them over both workers."""
+    import httpx
+
+    port = _free_port()
+    env = {"MODERATION_API_KEYS": f"newsroom:{hash_key('s3cret')}", "MODERATION_API_RATE_PER_MINUTE": "5"}
+    proc = _serve(port, 2, **env)
+    try:
+        _wait_ready(port)
+        codes = []
+        for _ in range(20):
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/v1/scan",
+                json={"text": "The council met."},
+                headers={"authorization": "Bearer s3cret", "connection": "close"},
+                timeout=10,
+            )
+            codes.append(r.status_code)
+        assert codes.count(200) == 5 and codes.count(429) == 15, codes
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -51,3 +51,38 @@ def test_incompatible_models_are_refused(model_copy, key, value, message):
     path.write_text(json.dumps(manifest))
     with pytest.raises(ArtifactError, match=message):
         load_bundle(model_copy)
+
+
+def _rewrite(directory, name, sidecar, change):
+    """Damage a model file and make its sidecar's sha256 match the damage (a bad copy, a bad edit)."""
+    import hashlib
+
+    path = directory / name
+    data = change(path.read_bytes())
+    path.write_bytes(data)
+    manifest = json.loads((directory / sidecar).read_text())
+    manifest["files"][name]["sha256"] = hashlib.sha256(data).hexdigest()
+    (directory / sidecar).write_text(json.dumps(manifest))
+
+
+DAMAGE = {
+    "truncated to half": lambda d: d[: len(d) // 2],
+    "truncated at the end": lambda d: d[:-100],
+    "ten bytes": lambda d: d[:10],
+    "a byte flipped inside": lambda d: (
+        d[: len(d) // 3] + bytes([d[len(d) // 3] ^ 0xFF]) + d[len(d) // 3 + 1 :]
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+@pytest.mark.parametrize(
+    ("name", "sidecar"), [("models.npz", "manifest.json"), ("url-model.npz", "url-model.json")]
+)
+def test_a_damaged_model_file_whose_sha256_matches_is_a_clear_error(model_copy, damage, name, sidecar):
+    from classifiers import load_url_model
+
+    _rewrite(model_copy, name, sidecar, DAMAGE[damage])
+    load = load_bundle if name == "models.npz" else load_url_model
+    with pytest.raises(ArtifactError, match=r"make model"):
+        load(model_copy)

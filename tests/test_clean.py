@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import gzip
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -295,7 +298,7 @@ def test_zstd_output_and_failures_leave_no_partial_output(tmp_path):
     assert len(data.splitlines()) == 5
     with pytest.raises(InputError, match="also an input"):
         clean_files([str(src)], str(src), run=QUIET)
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="does not exist"):  # an I/O failure, naming the path
         clean_files([str(src)], str(tmp_path / "nowhere" / "out.jsonl"), run=QUIET)
 
 
@@ -304,6 +307,24 @@ def test_output_without_a_suffix_takes_the_input_format(tmp_path):
     write_jsonl(src, records(2))
     clean_files([str(src)], str(tmp_path / "cleaned"), run=QUIET)
     assert gzip.decompress((tmp_path / "cleaned").read_bytes()).count(b"\n") == 2
+
+
+@pytest.mark.parametrize("pattern", ["dir", "glob"])
+def test_the_same_command_twice_never_reads_its_own_output_or_logs(tmp_path, pattern):
+    data = tmp_path / "data"
+    (data / "more").mkdir(parents=True)
+    write_jsonl(data / "a.jsonl", records(4), {1: b"not json\n"})
+    write_jsonl(data / "more" / "b.jsonl", records(3))
+    inputs = [str(data)] if pattern == "dir" else [str(data / "*.jsonl"), str(data / "more" / "*.jsonl")]
+    out = data / "out.jsonl"
+    for mode in ("drop", "strip", "strip"):  # a drop log, then an output and rejects beside the inputs
+        report = clean_files(inputs, str(out), CleanOptions(mode=mode), run=QUIET)
+        assert report.stats.read == 8 and report.stats.balanced, mode
+        assert report.inputs == [str(data / "a.jsonl"), str(data / "more" / "b.jsonl")]
+    for own in (out, Path(f"{out}.rejects.jsonl"), Path(f"{out}.dropped.jsonl")):
+        assert own.exists()
+        with pytest.raises(InputError, match="also an input"):  # named outright: refused, never read
+            clean_files([str(data / "a.jsonl"), str(own)], str(out), run=QUIET)
 
 
 def test_leftover_work_directory_needs_resume(tmp_path):
@@ -395,3 +416,130 @@ def test_cli_streams_to_stdout_and_reports_usage_errors(tmp_path):
     proc = _cli(str(src), "-o", str(tmp_path / "o.jsonl"), "--threshold", "2")
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2 and b"--threshold" in err
+
+
+# -- I/O failures -----------------------------------------------------------------------------------------
+
+
+def _enospc() -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("where", ["part", "join"])
+def test_a_full_disk_is_one_line_naming_the_file_and_the_run_resumes(tmp_path, monkeypatch, capsys, where):
+    from moderation.clean.formats import base
+    from moderation.clean.formats.jsonl import JsonlWriter
+    from moderation.cli import main
+
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, records(40), BAD_LINES)
+    args = ["clean", str(src), "--chunk-size", "5", "--checkpoint-every", "10", "--no-progress"]
+    whole, out = tmp_path / "whole.jsonl", tmp_path / "out.jsonl"
+    assert main([*args, "-o", str(whole)]) == 3
+    capsys.readouterr()
+    if where == "part":  # the seventh write of a chunk (output or rejects part) finds the disk full
+        original, calls = JsonlWriter.write, []
+
+        def write(self, records, compressed=False):
+            calls.append(1)
+            if len(calls) == 7:
+                raise _enospc()
+            return original(self, records, compressed)
+
+        monkeypatch.setattr(JsonlWriter, "write", write)
+    else:  # every part is done; joining them into the final file fails
+
+        def append_files(parts, out):
+            raise _enospc()
+
+        monkeypatch.setattr(base, "append_files", append_files)
+    assert main([*args, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    named = f"{out}.partial{os.sep}part-" if where == "part" else f"{out}: "
+    assert f"moderation: error: {named}" in err and "No space left on device" in err and "--resume" in err
+    assert not out.exists() and (tmp_path / "out.jsonl.partial" / "state.json").exists()
+    monkeypatch.undo()
+    assert main([*args, "-o", str(out), "--resume"]) == 3
+    assert out.read_bytes() == whole.read_bytes()
+    assert Path(f"{out}.rejects.jsonl").read_text().replace("in.jsonl", "") == Path(
+        f"{whole}.rejects.jsonl"
+    ).read_text().replace("in.jsonl", "")
+
+
+def _mount_tmpfs(path: Path, size: str) -> bool:
+    path.mkdir()
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
+    return done.returncode == 0
+
+
+def test_a_really_full_disk_through_the_cli_then_resume(tmp_path):
+    """A small tmpfs fills up during the run (where one can be mounted: root, Linux); once it is made
+    larger, --resume finishes the same output."""
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "96k"):
+        pytest.skip("cannot mount a tmpfs here (needs root on Linux)")
+    try:
+        src = tmp_path / "in.jsonl"
+        write_jsonl(src, records(300))
+        args = ["--chunk-size", "20", "--checkpoint-every", "40"]
+        proc = _cli(str(src), "-o", str(disk / "out.jsonl"), *args)
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 1, err
+        lines = err.decode().splitlines()
+        assert len(lines) == 1 and "Traceback" not in lines[0]
+        assert lines[0].startswith(f"moderation: error: {disk}") and "No space left on device" in lines[0]
+        subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
+        proc = _cli(str(src), "-o", str(disk / "out.jsonl"), *args, "--resume")
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        proc = _cli(str(src), "-o", str(tmp_path / "whole.jsonl"), *args)
+        proc.communicate(timeout=300)
+        assert (disk / "out.jsonl").read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
+def test_workers_exit_when_clean_is_killed_while_they_start(tmp_path):
+    """The parent is killed the moment its workers exist, before they have loaded anything: they must not
+    stay behind (each is told its parent's pid by the parent, rather than asking once it is too late)."""
+    from .conftest import alive, spawned_children
+
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, records(50))
+    proc = _cli(str(src), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "--chunk-size", "5")
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers |= spawned_children(proc.pid)
+            time.sleep(0.01)
+        assert len(workers) == 2, "the workers did not start"
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if alive(w)], "workers outlived their parent"
+    finally:
+        for w in workers:
+            with contextlib.suppress(OSError):
+                os.kill(w, signal.SIGKILL)
+
+
+def test_an_atomic_write_that_fails_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
+    from moderation import _atomic
+
+    def full(fd):
+        raise _enospc()
+
+    monkeypatch.setattr(_atomic.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left") as caught:
+        _atomic.write_atomic(tmp_path / "state.json", b"{}")
+    assert caught.value.filename == str(tmp_path / "state.json")
+    assert list(tmp_path.iterdir()) == []

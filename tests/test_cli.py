@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from .conftest import FIXTURES
 
@@ -133,3 +137,176 @@ def test_broken_model_directory_is_a_clear_error(tmp_path):
     code, _, err = run("demo", "--model-dir", str(tmp_path))
     assert code == 1
     assert "make model" in err and "Traceback" not in err
+
+
+# -- exit statuses: the README's table, command by command --------------------------------------------------
+
+
+def _status(capsys, *args: str, stdout_to: str | None = None) -> tuple[int, str]:
+    """Run the CLI in this process (fast: models load once); the exit status and stderr."""
+    from moderation.cli import main
+
+    saved = sys.stdout
+    try:
+        if stdout_to:
+            sys.stdout = open(stdout_to, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+        finally:
+            if stdout_to:
+                with contextlib.suppress(OSError):
+                    sys.stdout.close()
+    finally:
+        sys.stdout = saved
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture()
+def inputs(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "a", "text": "The council met on Monday."}) + "\n", encoding="utf-8")
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(good.read_text() + "{not json\n", encoding="utf-8")
+    bench = tmp_path / "bench.jsonl"
+    row = {"id": "x", "lang": "en", "text": "Nothing to see.", "spans": [], "clean_text": "Nothing to see."}
+    bench.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    return {"good": str(good), "mixed": str(mixed), "bench": str(bench), "empty": str(empty), "tmp": tmp_path}
+
+
+def _cases(i: dict) -> list[tuple[str, list[str], int, str | None]]:
+    """(name, arguments, status, where stdout goes): each command's 0, and its 1, 2, 3 where it has them."""
+    from moderation.cli._common import usable_cpus
+
+    t, missing, many = i["tmp"], str(i["tmp"] / "missing.jsonl"), str(usable_cpus() + 1)
+    return [
+        ("scan ok", ["scan", i["good"]], 0, None),
+        ("scan rejected", ["scan", i["mixed"]], 3, None),
+        ("scan missing input", ["scan", missing], 2, None),
+        ("scan bad option", ["scan", "--batch-size", "0", i["good"]], 2, None),
+        ("scan no models", ["scan", i["good"], "--model-dir", i["empty"]], 1, None),
+        ("scan full disk", ["scan", i["good"], "-o", "/dev/full"], 1, None),
+        ("scan unwritable", ["scan", i["good"], "-o", str(t / "no-dir" / "out.jsonl")], 1, None),
+        ("eval ok", ["eval", i["bench"]], 0, None),
+        ("eval not a benchmark", ["eval", i["good"]], 2, None),
+        ("eval missing", ["eval", missing], 2, None),
+        ("eval no models", ["eval", i["bench"], "--model-dir", i["empty"]], 1, None),
+        ("eval full disk", ["eval", i["bench"], "--json"], 1, "/dev/full"),
+        ("demo ok", ["demo"], 0, None),
+        ("demo missing", ["demo", missing], 2, None),
+        ("demo no models", ["demo", "--model-dir", i["empty"]], 1, None),
+        ("demo full disk", ["demo"], 1, "/dev/full"),
+        ("clean ok", ["clean", i["good"], "-o", str(t / "c1.jsonl"), "--no-progress"], 0, None),
+        ("clean rejected", ["clean", i["mixed"], "-o", str(t / "c2.jsonl"), "--no-progress"], 3, None),
+        ("clean missing", ["clean", missing, "-o", str(t / "c3.jsonl")], 2, None),
+        ("clean bad option", ["clean", i["good"], "-o", str(t / "c4.jsonl"), "--threshold", "2"], 2, None),
+        (
+            "clean more workers than CPUs",
+            ["clean", i["good"], "-o", str(t / "c6.jsonl"), "--workers", many],
+            2,
+            None,
+        ),
+        ("clean unwritable", ["clean", i["good"], "-o", str(t / "no-dir" / "c.jsonl")], 1, None),
+        (
+            "clean no models",
+            ["clean", i["good"], "-o", str(t / "c5.jsonl"), "--model-dir", i["empty"]],
+            1,
+            None,
+        ),
+        ("clean full disk", ["clean", i["good"], "-o", "-", "--no-progress"], 1, "/dev/full"),
+        ("check-url ok", ["check-url", "https://news.example/a"], 0, None),
+        ("check-url rejected", ["check-url", "https://news.example/a", "no"], 3, None),
+        ("check-url usage", ["check-url"], 2, None),
+        ("check-url missing", ["check-url", "--input", missing], 2, None),
+        ("check-url full disk", ["check-url", "https://news.example/a"], 1, "/dev/full"),
+        ("lists show", ["lists", "--data-dir", str(t / "store"), "show"], 0, None),
+        (
+            "lists remove unknown",
+            ["lists", "remove", "--kind", "block", "--source", "x", "--data-dir", str(t)],
+            2,
+            None,
+        ),
+        ("lists import missing", ["lists", "import", missing, "--kind", "block", "--source", "x"], 2, None),
+        ("lists full disk", ["lists", "--data-dir", str(t / "store"), "show"], 1, "/dev/full"),
+        ("train no data pack", ["train", "--data", str(t), "--out", str(t / "m")], 2, None),
+        ("train-urls no data pack", ["train-urls", "--data", str(t), "--out", str(t / "m")], 2, None),
+        ("serve bad option", ["serve", "--workers", "0"], 2, None),
+        ("serve more workers than CPUs", ["serve", "--workers", many], 2, None),
+        ("no command", [], 2, None),
+    ]
+
+
+def test_every_command_follows_the_exit_status_table(capsys, inputs):
+    for name, args, want, stdout_to in _cases(inputs):
+        code, err = _status(capsys, *args, stdout_to=stdout_to)
+        assert code == want, f"{name}: exit {code}, not {want}: {err}"
+        assert "Traceback" not in err, name
+        if "CPUs" in name:
+            assert f"--workers {args[-1]} is more than the {int(args[-1]) - 1} CPUs" in err
+        if want == 1:
+            (line,) = err.strip().splitlines()
+            assert line.startswith("moderation: error: "), f"{name}: {err}"
+            if "full disk" in name:  # the one-line I/O message names what it could not write
+                where = "<stdout>" if stdout_to else "/dev/full"
+                assert f"error: {where}: No space left on device" in line, f"{name}: {line}"
+            elif "unwritable" in name:
+                assert f"no-dir{os.sep}" in line, f"{name}: {line}"
+            else:
+                assert "make model" in line, f"{name}: {line}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scan", "--jsonl", "-"],
+        ["demo"],
+        ["clean", "-", "-o", "-", "--no-progress"],
+        ["check-url", "--input", "-"],
+        ["lists", "show"],
+        ["eval", "BENCH"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(args, inputs):
+    """``moderation ... | head``: the reader closes the pipe; no traceback, no message, status 141."""
+    args = [inputs["bench"] if a == "BENCH" else a for a in args]
+    docs = b"".join(
+        json.dumps({"id": n, "text": f"Note {n} on the council."}).encode() + b"\n" for n in range(300)
+    )
+    urls = b"".join(f"https://news.example/{n}\n".encode() for n in range(3000))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before the first line
+    _, err = proc.communicate(urls if args[0] == "check-url" else docs, timeout=120)
+    assert proc.returncode == 141, err
+    assert err == b"", err
+
+
+def test_a_document_the_engine_cannot_take_costs_that_document_not_its_batch(capsys, tmp_path, monkeypatch):
+    from moderation.text.scanner import Scanner
+
+    original = Scanner._scan_batch
+
+    def fragile(self, docs):
+        if any("BOOM" in d.text for d in docs):
+            raise RuntimeError("the engine broke")
+        return original(self, docs)
+
+    monkeypatch.setattr(Scanner, "_scan_batch", fragile)
+    path = tmp_path / "docs.jsonl"
+    texts = ["The council met.", "BOOM goes the engine.", "The budget passed."]
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, err = _status(capsys, "scan", str(path), "-o", str(out))
+    assert code == 3 and "Traceback" not in err
+    recs = lines(out.read_text(encoding="utf-8"))
+    assert [r["id"] for r in recs] == [1, 2, 3]
+    assert "verdict" in recs[0] and "verdict" in recs[2]
+    assert recs[1]["error"] == "could not be scanned (RuntimeError: the engine broke)"

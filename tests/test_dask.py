@@ -88,3 +88,38 @@ def test_local_read_of_cluster_output_matches(tmp_path):
     write_jsonl(src, records(3))
     clean_files([str(src)], str(tmp_path / "o.jsonl"))
     assert [r["id"] for r in read_jsonl(tmp_path / "o.jsonl")] == ["doc-0", "doc-1", "doc-2"]
+
+
+def test_an_unreachable_scheduler_fails_fast_and_leaves_nothing(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, records(3))
+    started = time.monotonic()
+    cluster = ["--dask-scheduler", f"tcp://127.0.0.1:{port}", "--dask-connect-timeout", "1"]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "moderation.cli",
+            "clean",
+            str(src),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            *cluster,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert f"the Dask scheduler at tcp://127.0.0.1:{port} did not answer within 1 s" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no o.jsonl.tmp-<pid>/

@@ -23,6 +23,15 @@ from .test_clean import records
 
 POS = object()  # "the record's 1-based position": the line number, or the place in a batch
 
+
+def _nested(levels: int) -> list:
+    """``levels`` levels of lists, built without recursion."""
+    inner: list = []
+    for _ in range(levels - 1):
+        inner = [inner]
+    return inner
+
+
 # (record, expected): a str/int/POS id when it is a document, else (kind, field) of the rejection
 TABLE: list[tuple[object, object]] = [
     ({"text": "A note."}, POS),
@@ -43,6 +52,8 @@ TABLE: list[tuple[object, object]] = [
     ({"text": "A note.", "url": 5}, ("wrong type", "url")),
     ({"text": "A note.", "url": ["https://a.example"]}, ("wrong type", "url")),
     ({"text": "A note.", "lang": 1}, ("wrong type", "lang")),
+    ({"text": "A note.", "id": "deep-ok", "x": _nested(127)}, "deep-ok"),  # 128 levels with the record
+    ({"text": "A note.", "id": "deep", "x": _nested(128)}, ("nested too deeply", None)),
     ({"id": "no-text"}, ("missing text field", "text")),
     ({"text": None, "id": "null"}, ("wrong type", "text")),
     ({"text": 5}, ("wrong type", "text")),
@@ -222,3 +233,60 @@ def test_a_utf8_bom_starts_the_file_not_the_first_record(tmp_path):
     clean_files([str(tmp_path / "bom.csv")], str(tmp_path / "out.csv"), run=RunOptions(progress=False))
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
         assert next(csv.reader(f)) == ["id", "text", "source", "n", "moderation"]
+
+
+DEEP = b'{"id": "deep", "text": "A note.", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+def _around_deep() -> bytes:
+    """A record nested 100,000 levels deep between two ordinary ones, and one with a deep text field."""
+    ordinary = [json.dumps({"id": i, "text": "The council met on Monday."}).encode() for i in (1, 4)]
+    deep_text = b'{"id": "t", "text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    return b"\n".join([ordinary[0], DEEP, deep_text, ordinary[1]]) + b"\n"
+
+
+def test_a_record_nested_100000_levels_deep_is_one_rejection_in_scan_and_clean(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "moderation.cli", "scan", "--jsonl", "-"],
+        input=_around_deep(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 3 and b"Traceback" not in proc.stderr, proc.stderr[-2000:]
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [r["id"] for r in out] == [1, 2, 3, 4]
+    assert "verdict" in out[0] and "verdict" in out[3]
+    assert out[1]["error"] == "line 2: nested too deeply (more than 128 levels)"
+    assert out[2]["error"].startswith("line 3: nested too deeply")
+
+    src = tmp_path / "deep.jsonl"
+    src.write_bytes(_around_deep())
+    for workers in (1, 2):  # two: the records travel between processes
+        out_path = tmp_path / f"out-{workers}.jsonl"
+        report = clean_files([str(src)], str(out_path), workers=workers, run=RunOptions(progress=False))
+        assert report.stats.balanced and (report.stats.written, report.stats.rejected) == (2, 2)
+        assert report.stats.rejected_by == {"nested too deeply": 2}
+        rows = [
+            json.loads(x)
+            for x in (tmp_path / f"out-{workers}.jsonl.rejects.jsonl").read_bytes().split(b"\n")
+            if x
+        ]
+        assert [(r["line"], r["id"]) for r in rows] == [(2, 2), (3, 3)]
+        assert rows[0]["record"].encode() == DEEP  # nothing lost: the raw line is kept
+
+
+def test_a_record_nested_100000_levels_deep_is_a_4xx_on_every_endpoint(clients):
+    _, full = clients
+    fast, _ = clients
+    json_h = {"content-type": "application/json"}
+    for client in (fast, full):
+        r = client.post("/v1/scan", content=DEEP, headers=json_h)
+        assert r.status_code == 422 and r.json()["errors"][0]["type"] == "nested too deeply", r.text
+    r = full.post("/v1/scan/batch", content=b'{"documents": [' + DEEP + b"]}", headers=json_h)
+    assert r.status_code == 422 and "nested too deeply" in r.json()["detail"]
+    nd = b'{"text": "A note."}\n' + DEEP + b"\n"
+    r = full.post("/v1/scan/batch", content=nd, headers={"content-type": "application/x-ndjson"})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["line 2"]
+    urls = b'{"urls": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    r = full.post("/v1/urls/check", content=urls, headers=json_h)
+    assert r.status_code == 422 and "nested too deeply" in r.json()["detail"]

@@ -41,7 +41,11 @@ from .pool import chunks
 from .report import CleanReport
 from .sinks import Part, RunSinks, check_writable
 
-__all__ = ["STATUS_FIELD", "clean_bag", "clean_dataframe", "clean_files_on_cluster"]
+__all__ = ["CONNECT_TIMEOUT", "STATUS_FIELD", "clean_bag", "clean_dataframe", "clean_files_on_cluster"]
+
+#: Seconds to wait for a scheduler address to answer (Dask's own default is 30): an address that does not
+#: answer by then is a mistake or a cluster that is down, and the run says so before it writes anything.
+CONNECT_TIMEOUT = 10.0
 
 #: The column ``clean_dataframe`` adds: ``written``, ``dropped`` or ``rejected``.
 STATUS_FIELD = "moderation_status"
@@ -110,6 +114,18 @@ def _number_pieces(client: Any, sources: Sequence[Source], pieces: list[Piece]) 
     return numbered
 
 
+def _connect(address: str, timeout: float) -> Any:
+    """A client of the scheduler at ``address``, or a ``ConnectionError`` saying it did not answer."""
+    _, distributed = _need_dask()
+    try:
+        return distributed.Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise ConnectionError(
+            f"the Dask scheduler at {address} did not answer within {timeout:g} s ({exc}); "
+            "check the address and that the scheduler is running"
+        ) from None
+
+
 def _target(sources: Sequence[Source], output: str, output_format: str | None) -> Source:
     """The output directory, checked: its parts' format is ``output_format`` or the first input's."""
     fmt = output_format or sources[0].format
@@ -155,6 +171,7 @@ def clean_files_on_cluster(
     output_format: str | None = None,
     block_size: int = 64 << 20,
     progress: bool | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
 ) -> CleanReport:
     """Clean files on a Dask cluster into the directory ``output`` (see the module docstring).
 
@@ -164,20 +181,23 @@ def clean_files_on_cluster(
             inputs' first file; the rejects and drop log are its ``rejects/`` and ``dropped/``.
         block_size: bytes per piece of a plain JSONL file.
         progress: print a line as each piece is done.
+        connect_timeout: seconds to wait for a scheduler address to answer.
+
+    Raises:
+        ConnectionError: the scheduler did not answer within ``connect_timeout`` (nothing was written).
     """
     _, distributed = _need_dask()
     options = options or CleanOptions()
     started = time.monotonic()
-    sources = expand_inputs(inputs, input_format)
+    sources = expand_inputs(inputs, input_format, skip=[output])
     target = _target(sources, output, output_format)
     out = Path(output)
-    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    for sub in ("", "rejects", "dropped"):
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
     model = Cleaner(options).scanner.model_version  # fail here, not on every worker, if models are broken
-
-    client = scheduler if isinstance(scheduler, distributed.Client) else distributed.Client(scheduler)
+    client = scheduler if isinstance(scheduler, distributed.Client) else _connect(scheduler, connect_timeout)
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     try:
+        for sub in ("", "rejects", "dropped"):
+            (tmp / sub).mkdir(parents=True, exist_ok=True)
         pieces = _number_pieces(client, sources, plan_pieces(sources, block_size))
         stats, workers = _run_pieces(client, sources, pieces, options, target, tmp, progress)
     except BaseException:

@@ -23,11 +23,14 @@ from .formats import RawRecord
 _worker: Cleaner | None = None
 
 
-def _init_worker(options: CleanOptions) -> None:
+def _init_worker(options: CleanOptions, parent: int) -> None:
+    """Set up a worker process. ``parent`` is the pid of the process that started it, passed by that
+    process: asked here, ``os.getppid()`` would already be the reaper's if the parent died while this
+    worker was starting, and the worker would then wait for ever."""
     global _worker
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # workers never write files: exiting at once when the parent dies loses nothing
-    watch_parent(os.getppid(), lambda: os._exit(1))
+    watch_parent(parent, lambda: os._exit(1))
     _worker = Cleaner(options)
 
 
@@ -79,7 +82,8 @@ class WorkerPool:
 
         window: deque[tuple[list[RawRecord], Future[ChunkResult]]] = deque()
         context = mp.get_context("spawn")
-        with ProcessPoolExecutor(self.workers, context, _init_worker, (self.options,)) as pool:
+        setup = (self.options, os.getpid())
+        with ProcessPoolExecutor(self.workers, context, _init_worker, setup) as pool:
             try:
                 for chunk in chunks:
                     job = pool.submit(_clean_in_worker, names, chunk, self.encode, self.compression)

@@ -114,12 +114,23 @@ class RunPlan:
         output_format: str | None,
     ) -> RunPlan:
         """Check the arguments and name every file (see ``clean_files``)."""
-        sources = expand_inputs(inputs, input_format)
+        dropping = options.mode == "drop"
+        if output != "-":  # the run's own files, named first: its inputs never include them
+            out = Path(output)
+            rejects = str(Path(rejects) if rejects else out.with_name(out.name + ".rejects.jsonl"))
+            drops = str(Path(drops) if drops else out.with_name(out.name + ".dropped.jsonl"))
+        own = [output, rejects, drops, f"{output}.partial"] if output != "-" else [rejects, drops]
+        own_files = [p for p in own if p and p != "-"]
+        sources = expand_inputs(inputs, input_format, skip=own_files)
         if sum(s.path == "-" for s in sources) > 1:
             raise InputError("stdin (-) can be read only once")
         if workers < 1:
             raise InputError("workers, chunk size and checkpoint interval must be at least 1")
-        dropping = options.mode == "drop"
+        for s in sources:
+            mine = next((p for p in own_files if s.path != "-" and _same(s.path, p)), None)
+            if mine is not None:
+                what = mine if mine == output else f"{mine} (one of this run's own files)"
+                raise InputError(f"{what} is also an input; write the output somewhere else")
         if output == "-":
             if resume:
                 raise ResumeError("--resume needs an output file, not stdout")
@@ -127,7 +138,6 @@ class RunPlan:
                 raise InputError(f"stdout gets {STDOUT_FORMAT.title}; write {output_format} to a file")
             target = Source("-", STDOUT_FORMAT.name)
             return cls(sources, target, options, run, workers, resume, rejects, drops if dropping else None)
-        out = Path(output)
         try:
             target = detect(output, output_format)
         except InputError:
@@ -135,14 +145,17 @@ class RunPlan:
                 raise
             first = sources[0]  # a name that does not say: the inputs' format
             target = Source(output, first.format, first.compression)
-        check_writable(out)
-        if any(s.path != "-" and out.exists() and os.path.samefile(s.path, out) for s in sources):
-            raise InputError(f"{output} is also an input; write the output somewhere else")
-        rejects = str(Path(rejects) if rejects else out.with_name(out.name + ".rejects.jsonl"))
-        drops = (
-            str(Path(drops) if drops else out.with_name(out.name + ".dropped.jsonl")) if dropping else None
-        )
+        check_writable(Path(output))
+        drops = drops if dropping else None
         return cls(sources, target, options, run, workers, resume, rejects, drops)
+
+
+def _same(a: str, b: str) -> bool:
+    """The same file (or ``b`` a directory holding ``a``)."""
+    try:
+        return os.path.samefile(a, b) or Path(b).resolve() in Path(a).resolve().parents
+    except OSError:  # b does not exist yet
+        return False
 
 
 def clean_files(

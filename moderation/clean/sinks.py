@@ -10,6 +10,7 @@ Parquet schema fixed by the first records) is rejected there and counted once, a
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .._errors import InputError
+from .._atomic import named
 from .cleaner import ChunkResult, CleanStats
 from .formats import Source, Writer, json_line
 from .formats.jsonl import FORMAT as JSONL
@@ -40,28 +41,38 @@ class RunSinks:
         self.rejects = JsonlWriter(LOG)
         self.drops = JsonlWriter(LOG) if drops else None
         self._streams = ExitStack()
+        #: what an I/O error names: the files being written (the part's, or the streams')
+        self._names = Part(Path("-"), Path("-"), None)
+
+    def _writers(self) -> list[tuple[Writer, Path | None]]:
+        return [(self.output, self._names.output), (self.rejects, self._names.rejects)] + (
+            [(self.drops, self._names.drops)] if self.drops is not None else []
+        )
 
     # -- parts ---------------------------------------------------------------------------------------------
 
     def open_part(self, part: Part) -> None:
         """Open one part of each file."""
-        self.output.open_part(part.output)
-        self.rejects.open_part(part.rejects)
-        if self.drops is not None:
-            assert part.drops is not None
-            self.drops.open_part(part.drops)
+        self._names = part
+        for writer, path in self._writers():
+            assert path is not None
+            with named(path):
+                writer.open_part(path)
 
     def close_part(self) -> None:
-        for writer in (self.output, self.rejects, self.drops):
-            if writer is not None:
+        for writer, path in self._writers():
+            with named(path or "-"):
                 writer.close_part()
 
     def join(self, parts: Sequence[Part], final: Part) -> None:
         """Join the parts, in order, into the final files (each atomically)."""
-        self.output.join([p.output for p in parts], final.output)
-        self.rejects.join([p.rejects for p in parts], final.rejects)
+        with named(final.output):
+            self.output.join([p.output for p in parts], final.output)
+        with named(final.rejects):
+            self.rejects.join([p.rejects for p in parts], final.rejects)
         if self.drops is not None and final.drops is not None:
-            self.drops.join([p.drops for p in parts if p.drops is not None], final.drops)
+            with named(final.drops):
+                self.drops.join([p.drops for p in parts if p.drops is not None], final.drops)
 
     # -- streams (``-o -``) --------------------------------------------------------------------------------
 
@@ -69,7 +80,9 @@ class RunSinks:
         """Write the output to a stream, and each log to its file, or to ``log`` (stderr) when unnamed."""
         assert isinstance(self.output, JsonlWriter)
         self.output.attach(output)
+        names = [Path("<stdout>")]
         for writer, path in ((self.rejects, rejects), (self.drops, drops)):
+            names.append(Path(path or "<stderr>"))
             if writer is None:
                 continue
             if path is None:
@@ -77,20 +90,25 @@ class RunSinks:
             else:
                 check_writable(Path(path))
                 writer.attach(self._streams.enter_context(open(path, "wb")))  # noqa: SIM115 - closed in close
+        self._names = Part(names[0], names[1], names[2] if self.drops is not None else None)
 
     def close(self) -> None:
         """Close the files ``attach`` opened."""
-        self._streams.close()
+        with named(self._names.rejects):
+            self._streams.close()
 
     # -- records -------------------------------------------------------------------------------------------
 
     def write(self, result: ChunkResult) -> CleanStats:
         """Write one chunk's records and return its settled counts (misfits of the output are rejected)."""
-        misfits = self.output.write(result.output, compressed=result.compressed)
+        with named(self._names.output):
+            misfits = self.output.write(result.output, compressed=result.compressed)
         stats = result.settle(misfits)
-        self.rejects.write([json_line(r.to_row()) for r in result.rejects])
+        with named(self._names.rejects):
+            self.rejects.write([json_line(r.to_row()) for r in result.rejects])
         if self.drops is not None:
-            self.drops.write(result.dropped)
+            with named(self._names.drops or "-"):
+                self.drops.write(result.dropped)
         return stats
 
 
@@ -104,9 +122,10 @@ class Part:
 
 
 def check_writable(path: Path) -> None:
-    """Fail early, naming the path, when the output directory is missing or read-only."""
+    """Fail early, naming the path, when the output directory is missing or read-only (an ``OSError``,
+    like the one writing would raise: an output that cannot be written is an I/O failure)."""
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"{path}: the directory {parent} does not exist")
+        raise FileNotFoundError(errno.ENOENT, f"the directory {parent} does not exist", str(path))
     if not os.access(parent, os.W_OK):
-        raise InputError(f"{path}: cannot write in {parent}")
+        raise PermissionError(errno.EACCES, f"cannot write in {parent}", str(path))

@@ -6,25 +6,53 @@
     train.py   train, train-urls       serve.py   serve (supervisor.py: several workers, one port)
 
 Each module registers its own subcommands (``register(sub)``) with their help text. Library errors
-become messages and exit codes here and only here:
+become messages and exit statuses here and only here, the same for every command (the README's table):
 
-- 0: every document was scanned;
-- 2: usage error (bad arguments, unreadable input file);
-- 3: some records were rejected (each has an error record in the output);
-- 1: the models could not be loaded (the message says how to fix it) or another failure.
+- 0: done (every document, record or URL handled);
+- 1: a failure: the models cannot be loaded (the message says how to fix it), an I/O error (one line
+  naming the path: a full disk, a file that cannot be written or read), a worker that died, a feed that
+  could not be fetched;
+- 2: usage: bad arguments, an input that does not exist, settings that cannot work together, a
+  ``--resume`` that does not match the work directory;
+- 3: some records (or URLs) were rejected; each has an error record, the others were handled;
+- 130: interrupted (Ctrl-C); 141: the reader of the output went away (``| head``): no message, no
+  traceback, like a tool that SIGPIPE ended.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
 from .._errors import ConfigurationError, InputError, ModerationError, ResumeError
 from . import clean, scan, serve, train, urls
-from ._common import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, UsageError
+from ._common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    NamedText,
+    UsageError,
+    io_message,
+    usable_cpus,
+)
 
-__all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_REJECTED", "EXIT_USAGE", "UsageError", "build_parser", "main"]
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_REJECTED",
+    "EXIT_USAGE",
+    "UsageError",
+    "build_parser",
+    "main",
+]
 
 COMMAND_GROUPS = (scan, clean, urls, train, serve)
 
@@ -40,28 +68,76 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    sys.stdout = NamedText(stdout, "<stdout>")  # its write errors name it
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        return _reader_gone()
+    finally:
+        sys.stdout = stdout
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     for name in ("batch_size", "workers", "chunk_size", "checkpoint_every"):
         if getattr(args, name, 1) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    cpus = usable_cpus()
+    if getattr(args, "workers", 1) > cpus:  # each worker is a CPU-bound process holding the models
+        parser.error(f"--workers {args.workers} is more than the {cpus} CPUs this process may use")
     threshold = getattr(args, "threshold", None)
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         parser.error("--threshold must be between 0 and 1")
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        _flush_stdout(status)
+        return status
     except (UsageError, InputError, ConfigurationError, ResumeError) as exc:
-        print(f"moderation: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return _error(io_message(exc), EXIT_FAILURE)
     except ModerationError as exc:
-        print(f"moderation: error: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        return _error(exc, EXIT_FAILURE)
     except Exception as exc:
         from classifiers import ClassifierError
 
         if isinstance(exc, ClassifierError):
-            print(f"moderation: error: {exc}", file=sys.stderr)
-            return EXIT_FAILURE
+            return _error(exc, EXIT_FAILURE)
         raise
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def _flush_stdout(status: int) -> None:
+    """Flush now, not at exit, so that a full disk or a reader that went away shows as the table says.
+    After a failure already reported (``clean`` names the file it could not write), what is left in the
+    buffer is dropped quietly."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError:
+        if status != EXIT_FAILURE:
+            raise
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _error(message: object, status: int) -> int:
+    print(f"moderation: error: {message}", file=sys.stderr)
+    return status
+
+
+def _reader_gone() -> int:
+    """The reader of our output closed it (``moderation scan ... | head``): stop quietly. Both standard
+    streams go to /dev/null so that nothing, not even the interpreter's final flush, complains (the
+    Python documentation's recipe for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # not a real file (a test's capture): nothing to quiet
+            os.dup2(devnull, stream.fileno())
+    return EXIT_BROKEN_PIPE

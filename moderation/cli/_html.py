@@ -17,9 +17,10 @@ from .._errors import HtmlError, InputError
 from ..text.document import Document, Reject
 from ..text.html import PAGE_FIELDS, HtmlScanner
 from ..text.records import jsonl_lines, parse_line
+from ._common import NamedText
 
 
-def _one_page(args: argparse.Namespace, stream: IO[bytes], out: IO[str], pages: Any) -> int:
+def _one_page(args: argparse.Namespace, stream: IO[bytes], out: NamedText, pages: Any) -> int:
     from .._jsonl import dumps
 
     try:
@@ -33,7 +34,7 @@ def _one_page(args: argparse.Namespace, stream: IO[bytes], out: IO[str], pages: 
     return 0
 
 
-def scan_pages(args: argparse.Namespace, stream: IO[bytes], out: IO[str], scanner: Any) -> int:
+def scan_pages(args: argparse.Namespace, stream: IO[bytes], out: NamedText, scanner: Any) -> int:
     """Scan the page(s) in ``stream``; returns the number of rejected records."""
     from .._jsonl import dumps
 

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, UsageError, add_model_dir
+from ._common import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_REJECTED,
+    UsageError,
+    add_model_dir,
+    io_message,
+)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -36,7 +44,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
             if args.rejects or args.drops:
                 raise UsageError("a cluster run writes its rejects and drops into the output directory")
             report = clean_files_on_cluster(
-                args.inputs, args.output, options, scheduler=args.dask_scheduler, progress=progress, **formats
+                args.inputs,
+                args.output,
+                options,
+                scheduler=args.dask_scheduler,
+                progress=progress,
+                connect_timeout=args.dask_connect_timeout,
+                **formats,
             )
         else:
             from ..clean.runner import RunOptions, clean_files
@@ -57,13 +71,17 @@ def cmd_clean(args: argparse.Namespace) -> int:
             )
     except KeyboardInterrupt:
         print("moderation: interrupted; run the same command with --resume to continue", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, an unwritable file: the checkpoints so far stay
+        resumable = args.output != "-" and Path(args.output + ".partial").is_dir()
+        hint = "; the run stopped at its last checkpoint: fix that and run the same command with --resume"
+        print(f"moderation: error: {io_message(exc)}{hint if resumable else ''}", file=sys.stderr)
+        return EXIT_FAILURE
     print(report.summary(), file=sys.stderr)
     if args.report:
-        try:
-            Path(args.report).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write the report to {args.report}: {exc.strerror}") from None
+        Path(args.report).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
     if not report.stats.balanced:  # a bug, never expected: say so loudly rather than lose records quietly
         return EXIT_FAILURE
     return EXIT_REJECTED if report.stats.rejected else EXIT_OK
@@ -125,6 +143,13 @@ def register(sub: Any) -> None:
         "--dask-scheduler",
         metavar="ADDRESS",
         help="run on a Dask cluster (tcp://HOST:8786); needs moderation[dask]",
+    )
+    p.add_argument(
+        "--dask-connect-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the scheduler has to answer (default 10; then the run stops, having written nothing)",
     )
     add_model_dir(p)
     p.set_defaults(func=cmd_clean)

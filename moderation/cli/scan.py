@@ -36,13 +36,18 @@ def cmd_scan(args: argparse.Namespace) -> int:
         rejected = 0
         batch: list[Document | Reject] = []
 
-        def flush() -> None:
+        def flush() -> int:
             docs = [b for b in batch if isinstance(b, Document)]
-            results = iter(engine.scan_many(docs, batch_size=max(len(docs), 1)))
+            results = iter(_scan_each(engine, docs))
+            failed = 0
             for b in batch:
-                record = b.to_dict() if isinstance(b, Reject) else next(results).to_dict()
-                out.write(dumps(record) + "\n")
+                result = b if isinstance(b, Reject) else next(results)
+                if isinstance(result, Reject) and result is not b:
+                    failed += 1
+                    print(f"moderation: rejected {result.to_dict()['error']}", file=sys.stderr)
+                out.write(dumps(result.to_dict()) + "\n")
             batch.clear()
+            return failed
 
         for item in items:
             if isinstance(item, Reject):
@@ -50,10 +55,29 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 print(f"moderation: rejected {item.to_dict()['error']}", file=sys.stderr)
             batch.append(item)
             if len(batch) >= args.batch_size:
-                flush()
-        flush()
+                rejected += flush()
+        rejected += flush()
         out.flush()
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _scan_each(engine: Any, docs: list[Any]) -> list[Any]:
+    """The batch's results; if the batch fails, its documents one by one, each failure a ``Reject`` in
+    its place (the cleaner does the same): one document the engine cannot take costs that document, not
+    the batch around it."""
+    from ..clean.cleaner import NOT_SCANNED
+    from ..text.document import Reject
+
+    try:
+        return list(engine.scan_many(docs, batch_size=max(len(docs), 1)))
+    except Exception:
+        results: list[Any] = []
+        for doc in docs:
+            try:
+                results.extend(engine.scan_many([doc], batch_size=1))
+            except Exception as exc:
+                results.append(Reject(NOT_SCANNED, f"{type(exc).__name__}: {exc}", id=doc.id))
+        return results
 
 
 def _bench_rows(path: str, limit: int) -> list[dict[str, Any]]:

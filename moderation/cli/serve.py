@@ -4,6 +4,11 @@ run under ``supervisor.py`` (one socket per worker)."""
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +17,61 @@ from ._common import EXIT_OK, UsageError, add_model_dir
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the HTTP service (the ``api`` package) under uvicorn."""
-    import os
-
     try:
         import uvicorn
     except ImportError:
         raise UsageError("the HTTP service needs the api extra: pip install 'moderation[api]'") from None
     if args.model_dir:
         os.environ["MODERATION_MODEL_DIR"] = str(Path(args.model_dir).resolve())
-    log_config = {
+    import functools
+
+    from ._http import LimitedHttpToolsProtocol, ServerLimits
+
+    limits = ServerLimits()
+    # uvloop + httptools: the plain asyncio loop with several workers stalls ~44 ms on keep-alive
+    # requests here (Nagle on the inherited socket, uvicorn issue #3149). httptools with a cap on request
+    # heads and a deadline for receiving requests (see _http.py).
+    options: dict[str, Any] = {
+        "app": "api.main:create_app",  # by name: moderation never imports api
+        "factory": True,
+        "loop": "uvloop",
+        "http": functools.partial(LimitedHttpToolsProtocol, limits=limits),
+        "log_config": _log_config(args.access_log),
+        "access_log": False,
+        **limits.uvicorn_options(),
+    }
+    from .supervisor import reuse_port_supported, serve_workers
+
+    with _shared_rate_state(args.workers):
+        if args.workers > 1 and reuse_port_supported():  # one socket per worker: see supervisor.py
+            serve_workers(args.host, args.port, args.workers, options)
+        else:
+            uvicorn.run(host=args.host, port=args.port, workers=args.workers, **options)
+    return EXIT_OK
+
+
+@contextmanager
+def _shared_rate_state(workers: int) -> Iterator[None]:
+    """With several workers, a file for the rate limits they share (``api/_ratelimit.py``), named to them
+    in ``MODERATION_API_RATE_STATE`` (inherited: the workers are this process's children) and removed
+    when the service stops. One worker keeps its buckets in memory."""
+    if workers <= 1 or os.environ.get("MODERATION_API_RATE_STATE"):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="moderation-serve-")
+    path = os.path.join(folder, "rate-limits")
+    open(path, "wb").close()
+    os.environ["MODERATION_API_RATE_STATE"] = path
+    try:
+        yield
+    finally:
+        del os.environ["MODERATION_API_RATE_STATE"]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _log_config(access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging: plain lines on stderr; the JSON access log only when asked for."""
+    return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"plain": {"format": "%(message)s"}},
@@ -30,29 +81,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "loggers": {
             "moderation.api.access": {
                 "handlers": ["stderr"],
-                "level": "INFO" if args.access_log else "WARNING",
+                "level": "INFO" if access_log else "WARNING",
             },
             "moderation.api.error": {"handlers": ["stderr"], "level": "INFO"},
             "uvicorn.error": {"handlers": ["stderr"], "level": "INFO"},
         },
     }
-    # uvloop + httptools: the plain asyncio loop with several workers stalls ~44 ms on keep-alive
-    # requests here (Nagle on the inherited socket, uvicorn issue #3149).
-    options: dict[str, Any] = {
-        "app": "api.main:create_app",  # by name: moderation never imports api
-        "factory": True,
-        "loop": "uvloop",
-        "http": "httptools",
-        "log_config": log_config,
-        "access_log": False,
-    }
-    from .supervisor import reuse_port_supported, serve_workers
-
-    if args.workers > 1 and reuse_port_supported():  # one socket per worker: see supervisor.py
-        serve_workers(args.host, args.port, args.workers, options)
-    else:
-        uvicorn.run(host=args.host, port=args.port, workers=args.workers, **options)
-    return EXIT_OK
 
 
 def register(sub: Any) -> None:

@@ -48,7 +48,7 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, uvicorn_options: dict[str, Any]) -> None:
+def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int) -> None:
     """One worker process: its own socket on the shared port, one uvicorn server (which handles SIGINT and
     SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown)."""
     import uvicorn
@@ -57,7 +57,7 @@ def _worker(host: str, port: int, uvicorn_options: dict[str, Any]) -> None:
     # SIGTERM on (two signals would make uvicorn skip the graceful part). If the supervisor is killed
     # outright, the worker shuts itself down instead of holding the port.
     os.setpgrp()
-    watch_parent(os.getppid(), lambda: os.kill(os.getpid(), signal.SIGTERM))
+    watch_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))  # parent: the supervisor's own pid
     sock = _bound_socket(host, port)
     uvicorn.Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 
@@ -82,7 +82,9 @@ def serve_workers(
 
     def start() -> tuple[Any, float]:
         """A new worker and when it started."""
-        proc = ctx.Process(target=_worker, args=(host, port, uvicorn_options), name="moderation-api-worker")
+        proc = ctx.Process(
+            target=_worker, args=(host, port, uvicorn_options, os.getpid()), name="moderation-api-worker"
+        )
         proc.start()
         return proc, time.monotonic()
 

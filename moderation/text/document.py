@@ -11,6 +11,10 @@ A record is a mapping (a JSON object) with these fields (the names are parameter
   (``Scanner.scan_many``). A single document (``Scanner.scan``, ``POST /v1/scan``) without an id keeps
   ``None`` (JSON null).
 - ``url``, ``lang``: a string, or absent/null; any other type is ``wrong type``.
+- nesting: at most ``MAX_DEPTH`` (128) levels of objects and arrays, the record itself being the first
+  (``nested too deeply``). A parser's own limit depends on how deep its caller's stack already is, so
+  without a stated limit a record deep enough to pass one door could break another (or the pickling
+  between processes); 128 is serde_json's default, far beyond any real record.
 
 Other fields are ignored here (the cleanup writes them back unchanged). A record that breaks the rule is
 a ``Reject``, never an exception: what kind of problem (for counting), the details, the position and what
@@ -33,6 +37,10 @@ NOT_JSON = "not valid JSON"
 NOT_AN_OBJECT = "not a JSON object"
 MISSING_TEXT = "missing text field"
 WRONG_TYPE = "wrong type"
+TOO_DEEP = "nested too deeply"
+
+#: The most levels of objects and arrays a record may have (the record itself is level 1).
+MAX_DEPTH = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +87,9 @@ class Reject:
 
     Attributes:
         kind: the kind of problem, for counting (``invalid UTF-8``, ``not valid JSON``, ``not a JSON
-            object``, ``missing text field``, ``wrong type``; readers add ``ragged row`` and ``unreadable
-            file``, the cleanup ``could not be scanned`` and ``does not fit the output``).
+            object``, ``missing text field``, ``wrong type``, ``nested too deeply``; readers add ``ragged
+            row`` and ``unreadable file``, the cleanup ``could not be scanned`` and ``does not fit the
+            output``).
         detail: the specifics, for a person to read (may be empty).
         position: the 1-based line (JSONL, CSV), row (Parquet) or position (batch); None when unknown.
         id: the record's id when it has a valid one, else its position.
@@ -159,10 +168,38 @@ def first_wrong_type(names: Sequence[str | None], values: Sequence[Any]) -> tupl
     return None
 
 
+def too_deep(obj: Any, limit: int = MAX_DEPTH) -> bool:
+    """More than ``limit`` levels of mappings and lists (``obj`` itself is level 1). Walked with a stack,
+    not by recursion, so any depth is measured safely; a flat record costs one look at each field."""
+    if not isinstance(obj, Mapping | list | tuple):
+        return False
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, Mapping) else value
+        stack.extend((v, depth + 1) for v in children if isinstance(v, Mapping | list | tuple))
+    return False
+
+
+def deep_reject(position: int | None, rid: Any = None, record: Any = None) -> Reject:
+    """The rejection of a record nested more than ``MAX_DEPTH`` levels (also a JSON parser's own
+    recursion limit: the record is deeper than any the rule accepts)."""
+    rid = position if rid is None else rid
+    return Reject(TOO_DEEP, f"more than {MAX_DEPTH} levels", position, rid, record)
+
+
 def read_record(
     obj: Any, position: int | None = None, fields: RecordFields = DEFAULT_FIELDS
 ) -> Document | Reject:
-    """The rule of the module docstring: a record (any value) -> a ``Document``, or a ``Reject``."""
+    """The rule of the module docstring: a record (any value) -> a ``Document``, or a ``Reject``.
+
+    A record nested too deeply keeps no ``record`` (a reader that has its raw form puts that in): the
+    object itself could break whatever writes or sends it on."""
+    if too_deep(obj):
+        raw_id = obj.get(fields.id) if isinstance(obj, Mapping) and fields.id else None
+        return deep_reject(position, raw_id if is_valid_id(raw_id) else position)
     if not isinstance(obj, Mapping):
         return Reject(NOT_AN_OBJECT, f"got {type_name(obj)}", position, position, obj)
     raw_id = obj.get(fields.id) if fields.id else None

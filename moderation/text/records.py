@@ -19,9 +19,11 @@ from .document import (
     DEFAULT_FIELDS,
     INVALID_UTF8,
     NOT_JSON,
+    TOO_DEEP,
     Document,
     RecordFields,
     Reject,
+    deep_reject,
     read_record,
 )
 
@@ -53,7 +55,9 @@ def decode_json(raw: bytes, position: int | None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         return Reject(NOT_JSON, f"{exc.msg} at column {exc.colno}", position, position, text)
-    except (ValueError, RecursionError) as exc:  # numbers too large to convert, nesting too deep
+    except RecursionError:  # deeper than the parser goes: deeper than the record rule allows
+        return deep_reject(position, record=text)
+    except ValueError as exc:  # numbers too large to convert
         return Reject(NOT_JSON, str(exc), position, position, text)
 
 
@@ -66,7 +70,7 @@ def load_line(
     if isinstance(obj, Reject):
         return None, obj
     item = read_record(obj, position, fields)
-    if isinstance(item, Reject) and not isinstance(obj, dict):
+    if isinstance(item, Reject) and (not isinstance(obj, dict) or item.kind == TOO_DEEP):
         item = replace(item, record=raw.decode("utf-8"))
     return obj, item
 

@@ -99,11 +99,22 @@ def detect(path: str, forced: str | None = None) -> Source:
     return Source(path, fmt, compression)
 
 
-def expand_inputs(patterns: Sequence[str], forced: str | None = None) -> list[Source]:
+def expand_inputs(
+    patterns: Sequence[str], forced: str | None = None, skip: Sequence[str | Path] = ()
+) -> list[Source]:
     """Files named by paths, globs and directories (searched recursively for known suffixes), in order.
 
     Each pattern's matches are sorted; a pattern that matches nothing is an error, not a silent no-op.
+    ``skip``: files and directories a directory or a glob never yields (the run's own output, rejects
+    file, drop log and work directory, so that running the same command twice does not read the first
+    run's results); a file named outright is the caller's to check.
     """
+    own = [Path(p).resolve() for p in skip]
+
+    def theirs(path: str) -> bool:
+        resolved = Path(path).resolve()
+        return not any(resolved == p or p in resolved.parents for p in own)
+
     sources: list[Source] = []
     for pattern in patterns:
         if pattern == "-":
@@ -113,12 +124,12 @@ def expand_inputs(patterns: Sequence[str], forced: str | None = None) -> list[So
             found = sorted(
                 str(f)
                 for f in Path(pattern).rglob("*")
-                if f.is_file() and _known(f.name) and not f.name.startswith(".")
+                if f.is_file() and _known(f.name) and not f.name.startswith(".") and theirs(str(f))
             )
             if not found:
                 raise InputError(f"{pattern}: no {_suffixes()} files in this directory")
         elif glob.has_magic(pattern):
-            found = sorted(f for f in glob.glob(pattern, recursive=True) if os.path.isfile(f))
+            found = sorted(f for f in glob.glob(pattern, recursive=True) if os.path.isfile(f) and theirs(f))
             if not found:
                 raise InputError(f"{pattern}: no file matches")
         else:

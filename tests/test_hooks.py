@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from moderation import ConfigurationError
+from moderation.bench.pages import build_pages
 from moderation.hooks import Article, Hook, Policy, load_policies, policies_from_dict
-from moderation.text.html.pageset import build_pages
 
 SETTINGS = """
 [policy]

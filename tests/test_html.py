@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from moderation.bench.pages import build_pages
+from moderation.bench.pages._handwritten import handwritten_pages
+from moderation.bench.pages._score import reparsed_text, score
 from moderation.text.html import HtmlScanner
-from moderation.text.html.pageset import build_pages
-from moderation.text.html.pageset._handwritten import handwritten_pages
-from moderation.text.html.pageset._score import reparsed_text, score
 
 
 @pytest.fixture(scope="module")

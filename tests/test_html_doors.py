@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from moderation.text.html.pageset import build_pages
+from moderation.bench.pages import build_pages
 
 
 def run(*args, stdin: bytes | None = None):

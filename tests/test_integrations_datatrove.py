@@ -16,10 +16,10 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
+from moderation.bench.pages import _words as W
+from moderation.bench.pages import build_pages
+from moderation.bench.pages._build import sentences
 from moderation.integrations.datatrove import ModerationFilter, ModerationFormatter
-from moderation.text.html.pageset import _words as W
-from moderation.text.html.pageset import build_pages
-from moderation.text.html.pageset._build import sentences
 
 
 def _docs():

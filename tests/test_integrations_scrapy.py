@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("scrapy", reason="the scrapy extra is not installed (pip install 'moderation[scrapy]')")
 
-from moderation.text.html.pageset import build_pages
+from moderation.bench.pages import build_pages
 
 from .conftest import ROOT
 

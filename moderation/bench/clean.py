@@ -143,10 +143,10 @@ def run(args: argparse.Namespace) -> int:
         )
     speedup = two["documents_per_second"] / one["documents_per_second"]
     print(f"2 workers / 1 worker: {speedup:.2f}x (bar: >= 1.7x on 2 cores)")
-    from .__main__ import _engine_rate, _engine_two_cores
+    from .engine import engine_rate, engine_two_cores
 
     texts = [d["text"] for d in documents(data, 2000)]
-    alone, pair = _engine_rate(texts, 6.0), _engine_two_cores(texts)
+    alone, pair = engine_rate(texts, 6.0), engine_two_cores(texts)
     print(
         f"for reference, the engine alone (no files, no pool): 1 process {alone:,.0f} documents/s, "
         f"2 processes {pair:,.0f} ({pair / alone:.2f}x): what this machine gives two CPU-bound processes"

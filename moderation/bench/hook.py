@@ -19,8 +19,8 @@ from typing import Any
 
 def articles(count: int, seed: int = 3) -> list[Any]:
     from ..hooks import Article
-    from ..text.html.pageset import _words as W
-    from ..text.html.pageset._build import sentences
+    from .pages import _words as W
+    from .pages._build import sentences
 
     rng = random.Random(seed)
     out = []

@@ -41,9 +41,9 @@ def _extract_all(fn: Callable[[str], str], pages: list[Any]) -> list[str]:
 
 def _quality(scanner: Any) -> dict[str, Any]:
     from ..text.html import HtmlScanner
-    from ..text.html.pageset import build_pages
-    from ..text.html.pageset._handwritten import handwritten_pages
-    from ..text.html.pageset._score import score
+    from .pages import build_pages
+    from .pages._handwritten import handwritten_pages
+    from .pages._score import score
 
     hs = HtmlScanner(scanner)
     out = {}
@@ -56,7 +56,7 @@ def _quality(scanner: Any) -> dict[str, Any]:
 
 def _speed(scanner: Any, passes: int) -> dict[str, Any]:
     from ..text.html import HtmlScanner
-    from ..text.html.pageset import build_pages
+    from .pages import build_pages
 
     pages = build_pages()
     items = [{"html": p.html, "url": p.url} for p in pages]
@@ -84,7 +84,7 @@ def _speed(scanner: Any, passes: int) -> dict[str, Any]:
 def _extractors(passes: int) -> dict[str, Any]:
     from ..text.html._extract import extract
     from ..text.html._parse import parse
-    from ..text.html.pageset import build_pages
+    from .pages import build_pages
 
     pages = build_pages()
     article = [p for p in pages]

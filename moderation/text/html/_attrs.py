@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ._parse import Element
+if TYPE_CHECKING:  # annotations only: _parse builds the elements and calls these
+    from ._parse import Element
 
 _ATTR = re.compile(
     r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""",

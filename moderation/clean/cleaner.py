@@ -30,10 +30,11 @@ from ..text.document import Document, RecordFields, Reject, read_record
 from ..text.records import load_line
 from ..text.results import ScanResult
 from ..text.scanner import Scanner
+from .annotation import annotation
 from .formats import Payload, RawRecord, compress_block, json_line
 
 if TYPE_CHECKING:
-    from ..text.html import HtmlScanResult
+    pass
 
 Mode = Literal["strip", "drop", "annotate"]
 MODES: tuple[str, ...] = ("strip", "drop", "annotate")
@@ -315,26 +316,6 @@ class Cleaner:
                         )
         return results
 
-    def annotation(self, res: ScanResult | HtmlScanResult, action: str, removed: int) -> dict[str, Any]:
-        """The annotation field's value: what was done, the verdict, the spans and their reasons."""
-        return {
-            "action": action,
-            "verdict": res.verdict,
-            "score": round(res.score, 4),
-            "spans": [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "score": round(s.score, 4),
-                    "reasons": [r.to_dict() for r in s.reasons],
-                }
-                for s in res.spans
-            ],
-            "removed_chars": removed,
-            "model_version": res.model_version,
-        }
-
     def _apply(self, p: _Parsed, res: Any, result: ChunkResult, encode: bool) -> None:
         """Count the scan; send the record to the drop log, or to the output (counted when written)."""
         if self._html is not None:
@@ -353,20 +334,20 @@ class Cleaner:
         if opts.mode == "drop" and res.spans:
             top = max(res.spans, key=lambda s: s.score)
             why = top.reasons[0].code if top.reasons else "spam"
-            return self.drop(p, result, self.annotation(res, "dropped", len(text)), why, len(text))
+            return self.drop(p, result, annotation(res, "dropped", len(text)), why, len(text))
         removed: int | None = None
         if opts.mode == "drop":
             out = record
         elif opts.mode == "annotate":
-            out = {**record, field_name: self.annotation(res, "annotated", 0)}
+            out = {**record, field_name: annotation(res, "annotated", 0)}
         elif not res.spans:
-            out = {**record, field_name: self.annotation(res, "kept", 0)}
+            out = {**record, field_name: annotation(res, "kept", 0)}
         else:
             removed = len(text) - len(res.cleaned_text)
             out = {
                 **record,
                 opts.text_field: res.cleaned_text,
-                field_name: self.annotation(res, "stripped", removed),
+                field_name: annotation(res, "stripped", removed),
             }
         self.keep(p, result, out, removed, encode)
 

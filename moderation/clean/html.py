@@ -13,9 +13,10 @@ findings name), and where a record goes is decided by the same two steps (``Clea
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..text.html import HtmlScanner, HtmlScanResult
+from .annotation import annotation
 
 if TYPE_CHECKING:
     from ..text.document import Document
@@ -33,14 +34,6 @@ class HtmlRecords:
         items = [{"html": d.text, "url": d.url, "id": d.id} for d in docs]
         return list(self.scanner.scan_many(items, batch_size=batch_size))
 
-    @staticmethod
-    def annotation(cleaner: Cleaner, res: HtmlScanResult, action: str, removed: int) -> dict[str, Any]:
-        """The text cleaner's annotation plus the page spans."""
-        return {
-            **cleaner.annotation(res, action, removed),
-            "page_spans": [p.to_dict() for p in res.page_spans],
-        }
-
     def apply(
         self, cleaner: Cleaner, p: _Parsed, res: HtmlScanResult, result: ChunkResult, encode: bool
     ) -> None:
@@ -57,17 +50,17 @@ class HtmlRecords:
         if opts.mode == "drop" and spam:
             top = max(res.page_spans, key=lambda s: s.score, default=None)
             why = top.reasons[0].code if top is not None and top.reasons else "spam"
-            cleaner.drop(p, result, self.annotation(cleaner, res, "dropped", len(page)), why, len(page))
+            cleaner.drop(p, result, annotation(res, "dropped", len(page)), why, len(page))
             return
         removed: int | None = None
         if opts.mode == "drop":
             out = record
         elif opts.mode == "annotate":
-            out = {**record, opts.annotation_field: self.annotation(cleaner, res, "annotated", 0)}
+            out = {**record, opts.annotation_field: annotation(res, "annotated", 0)}
         else:
             assert opts.html_field is not None
             removed = len(page) - len(res.cleaned_html) if spam else None
-            note = self.annotation(cleaner, res, "stripped" if spam else "kept", removed or 0)
+            note = annotation(res, "stripped" if spam else "kept", removed or 0)
             out = {
                 **record,
                 opts.html_field: res.cleaned_html,

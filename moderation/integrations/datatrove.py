@@ -15,8 +15,9 @@ injected spam, its reasons attached, and a formatter that cuts the spam spans ou
         JsonlWriter("clean/"),
     ], tasks=4).run()
 
-Both record the decision in ``doc.metadata["moderation"]`` (verdict, score, spans with offsets into the
-text as it was, reasons, model version). The filter's rejection reason (datatrove's ``filter_reason``,
+Both record the decision in ``doc.metadata["moderation"]``, the annotation ``moderation clean`` writes
+(verdict, score, spans with offsets into the text as it was, reasons, characters removed, model version).
+The filter's rejection reason (datatrove's ``filter_reason``,
 counted as ``dropped_<reason>``) is the strongest span's first reason code, e.g.
 ``moderation: TEXT_CALL_TO_ACTION``; with ``html=True`` documents hold pages and it is the strongest page
 span's, such as ``moderation: HTML_HIDDEN_LINKS``. The document's URL is read from ``doc.metadata["url"]``.
@@ -35,9 +36,11 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.utils.typeshelper import StatHints
 
+from ..clean.annotation import annotation
+
 
 class _Scanning:
-    """Lazy scanner and the annotation both steps write."""
+    """The lazy scanner both steps share (the annotation they write is ``clean.annotation``)."""
 
     html: bool
     model_dir: str | None
@@ -69,28 +72,6 @@ class _Scanning:
             return list(HtmlScanner(self.scanner()).scan_many(pages, batch_size=max(1, len(pages))))
         texts = [{**i, "text": d.text} for i, d in zip(items, docs, strict=True)]
         return list(self.scanner().scan_many(texts, batch_size=max(1, len(texts))))
-
-    @staticmethod
-    def annotation(res: Any, action: str) -> dict[str, Any]:
-        note = {
-            "action": action,
-            "verdict": res.verdict,
-            "score": round(res.score, 4),
-            "spans": [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "score": round(s.score, 4),
-                    "reasons": [r.to_dict() for r in s.reasons],
-                }
-                for s in res.spans
-            ],
-            "model_version": res.model_version,
-        }
-        if hasattr(res, "page_spans"):
-            note["page_spans"] = [p.to_dict() for p in res.page_spans]
-        return note
 
     @staticmethod
     def reason(res: Any) -> str:
@@ -139,7 +120,7 @@ class ModerationFilter(_Scanning, BaseFilter):
         out: list[bool | tuple[bool, str]] = []
         for doc, res in zip(batch, self.scan(batch), strict=True):
             spam = res.verdict == "spam"
-            doc.metadata["moderation"] = self.annotation(res, "dropped" if spam else "kept")
+            doc.metadata["moderation"] = annotation(res, "dropped" if spam else "kept")
             out.append((False, self.reason(res)) if spam else True)
         return out
 
@@ -185,12 +166,13 @@ class ModerationFormatter(_Scanning, PipelineStep):
         for doc, res in zip(batch, results, strict=True):
             self.stat_update(StatHints.total)
             spam = res.verdict == "spam"
-            doc.metadata["moderation"] = self.annotation(res, "stripped" if spam else "kept")
+            cleaned = (res.cleaned_html if self.html else res.cleaned_text) if spam else doc.text
+            removed = len(doc.text) - len(cleaned)
+            doc.metadata["moderation"] = annotation(res, "stripped" if spam else "kept", removed)
             if spam:
-                cleaned = res.cleaned_html if self.html else res.cleaned_text
                 self.stat_update("stripped")
                 self.stat_update("spans", value=len(res.spans))
-                self.stat_update("chars_removed", value=len(doc.text) - len(cleaned))
+                self.stat_update("chars_removed", value=removed)
                 doc.text = cleaned
             self.stat_update(StatHints.forwarded)
             yield doc

@@ -148,15 +148,20 @@ class ScanResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/HTTP JSON shape (the contract in the README)."""
-        return {
-            "id": self.id,
-            "verdict": self.verdict,
-            "score": round(self.score, 4),
-            "spans": [s.to_dict() for s in self.spans],
-            "links": [lk.to_dict() for lk in self.links],
-            "cleaned_text": self.cleaned_text,
-            "model_version": self.model_version,
-        }
+        return result_dict(self)
 
 
-__all__ = ["Link", "LinkVerdict", "ScanResult", "Segment", "Span", "Verdict", "asdict"]
+def result_dict(res: Any) -> dict[str, Any]:
+    """The JSON fields every scan result has (a text's ``ScanResult``, a page's ``HtmlScanResult``)."""
+    return {
+        "id": res.id,
+        "verdict": res.verdict,
+        "score": round(res.score, 4),
+        "spans": [s.to_dict() for s in res.spans],
+        "links": [lk.to_dict() for lk in res.links],
+        "cleaned_text": res.cleaned_text,
+        "model_version": res.model_version,
+    }
+
+
+__all__ = ["Link", "LinkVerdict", "ScanResult", "Segment", "Span", "Verdict", "asdict", "result_dict"]

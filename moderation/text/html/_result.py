@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..._reasons import Reason
-from ..results import Link, Span, Verdict
+from ..results import Link, Span, Verdict, result_dict
 
 if TYPE_CHECKING:
     from ._extract import Extraction
@@ -110,13 +110,7 @@ class HtmlScanResult:
     def to_dict(self, include_html: bool = True) -> dict[str, Any]:
         """The CLI/HTTP JSON shape (``ScanResult``'s fields plus the page's own)."""
         out = {
-            "id": self.id,
-            "verdict": self.verdict,
-            "score": round(self.score, 4),
-            "spans": [s.to_dict() for s in self.spans],
-            "links": [lk.to_dict() for lk in self.links],
-            "cleaned_text": self.cleaned_text,
-            "model_version": self.model_version,
+            **result_dict(self),
             "text": self.text,
             "title": self.title,
             "page_spans": [p.to_dict() for p in self.page_spans],

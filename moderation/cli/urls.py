@@ -85,6 +85,15 @@ def cmd_lists(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _data_dir_after_action(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` after the action too. SUPPRESS as the default: without it the action's parser sets
+    ``data_dir=None`` and so overwrites a ``--data-dir`` given before the action (which then wrote to
+    the per-user store)."""
+    parser.add_argument(
+        "--data-dir", default=argparse.SUPPRESS, help="the list store's data directory (default: per-user)"
+    )
+
+
 def register(sub: Any) -> None:
     """The ``check-url`` and ``lists`` subcommands."""
     p = sub.add_parser(
@@ -115,15 +124,15 @@ def register(sub: Any) -> None:
     q.add_argument(
         "--source", required=True, help="the list's name (replaces a list of the same kind and name)"
     )
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    _data_dir_after_action(q)
     q = lists.add_parser("update", help="refresh lists from the feeds file", description="Fetch every feed.")
     q.add_argument("--config", help="the feeds file (default DATA_DIR/feeds.toml)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per feed (default 30)")
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    _data_dir_after_action(q)
     q = lists.add_parser("show", help="print the store's lists", description="Print the list index.")
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    _data_dir_after_action(q)
     q = lists.add_parser("remove", help="remove one list", description="Remove one list from the store.")
     q.add_argument("--kind", required=True, choices=["block", "allow", "shortener"], help="the list's kind")
     q.add_argument("--source", required=True, help="the list's name")
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    _data_dir_after_action(q)
     p.set_defaults(func=cmd_lists)

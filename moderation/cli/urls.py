@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from ..urls.feeds import MAX_FEED_BYTES
 from ._common import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, UsageError, open_input
 
 
@@ -73,7 +74,12 @@ def cmd_lists(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.lists_command == "update":
         failed = 0
-        for outcome in store.update(Path(args.config) if args.config else None, timeout=args.timeout):
+        for outcome in store.update(
+            Path(args.config) if args.config else None,
+            timeout=args.timeout,
+            max_bytes=args.max_bytes,
+            force=args.force,
+        ):
             failed += not outcome["ok"]
             print(json.dumps(outcome))
         return EXIT_FAILURE if failed else EXIT_OK
@@ -128,6 +134,15 @@ def register(sub: Any) -> None:
     q = lists.add_parser("update", help="refresh lists from the feeds file", description="Fetch every feed.")
     q.add_argument("--config", help="the feeds file (default DATA_DIR/feeds.toml)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per feed (default 30)")
+    q.add_argument(
+        "--max-bytes",
+        type=int,
+        default=MAX_FEED_BYTES,
+        help=f"refuse a feed larger than this (default {MAX_FEED_BYTES:,})",
+    )
+    q.add_argument(
+        "--force", action="store_true", help="take a list that shrank by more than half (refused otherwise)"
+    )
     _data_dir_after_action(q)
     q = lists.add_parser("show", help="print the store's lists", description="Print the list index.")
     _data_dir_after_action(q)

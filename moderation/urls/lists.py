@@ -9,7 +9,7 @@ Layout under the data directory (``Settings.data_dir``; default ``$MODERATION_DA
     feeds.toml                  feeds for ``moderation lists update``
 
 Every write is a temp file + rename, so a reader sees the old list or the new one, never half of one;
-a feed that fails to download or parse leaves its last good copy in place.
+a feed that fails to download, or that ``feeds.py`` refuses, leaves its last good copy in place.
 
 Lookups (``ListIndex.lookup``) check the host and its parent names down to the registered domain
 (``a.b.evil.top``, ``b.evil.top``, ``evil.top``, never the bare suffix, so listing ``spam.github.io``
@@ -26,14 +26,13 @@ import os
 import re
 import time
 import tomllib
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._atomic import write_atomic
-from .._errors import ConfigurationError, InputError, ModerationError
+from .._errors import ConfigurationError, InputError
 from .parse import ParsedUrl, UrlError, parse_url
 
 KINDS = ("block", "allow", "shortener")
@@ -195,6 +194,30 @@ class ListIndex:
         return hits
 
 
+@dataclass
+class ParsedList:
+    """Entries parsed so far, fed one line at a time (a feed is parsed while it downloads)."""
+
+    entries: set[str] = field(default_factory=set)
+    lines: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines += 1
+        if self.lines == 1 and line.lower().startswith(("label\t", "domain\t", "url\t", "host\t")):
+            return  # a TSV header
+        try:
+            entry = normalize_entry(line)
+        except UrlError as exc:
+            self.skipped += 1
+            if len(self.problems) < 5:
+                self.problems.append(f"line {self.lines}: {exc}")
+            return
+        if entry:
+            self.entries.add(entry)
+
+
 class ListStore:
     """The lists on disk under ``data_dir/lists``."""
 
@@ -233,24 +256,18 @@ class ListStore:
 
     def import_lines(self, lines: Iterable[str], kind: str, source: str, origin: str = "") -> ImportResult:
         """Normalize and store one list (replacing a list of the same kind and source atomically)."""
+        parsed = ParsedList()
+        for line in lines:
+            parsed.add(line)
+        return self.store(parsed, kind, source, origin)
+
+    def store(self, parsed: ParsedList, kind: str, source: str, origin: str = "") -> ImportResult:
+        """Write parsed entries as one list (temp file + rename) and record it in the index."""
         if kind not in KINDS:
             raise InputError(f"list kind {kind!r} is not one of {', '.join(KINDS)}")
         if not _SOURCE_NAME.match(source):
             raise InputError(f"list name {source!r}: use letters, digits, '.', '_' or '-' (max 64)")
-        entries: set[str] = set()
-        skipped, problems = 0, list[str]()
-        for n, line in enumerate(lines, 1):
-            if n == 1 and line.lower().startswith(("label\t", "domain\t", "url\t", "host\t")):
-                continue  # a TSV header
-            try:
-                entry = normalize_entry(line)
-            except UrlError as exc:
-                skipped += 1
-                if len(problems) < 5:
-                    problems.append(f"line {n}: {exc}")
-                continue
-            if entry:
-                entries.add(entry)
+        entries = parsed.entries
         body = "\n".join(sorted(entries)) + "\n"
         path = self.root / kind / f"{source}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +280,7 @@ class ListStore:
             "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         write_atomic(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
-        return ImportResult(kind, source, len(entries), skipped, str(path), problems)
+        return ImportResult(kind, source, len(entries), parsed.skipped, str(path), parsed.problems)
 
     def import_file(self, path: str | Path, kind: str, source: str) -> ImportResult:
         try:
@@ -308,27 +325,12 @@ class ListStore:
                 )
         return list(feeds)
 
-    def update(self, config: Path | None = None, timeout: float = 30.0) -> Iterator[dict[str, Any]]:
-        """Fetch every feed and swap its list in; a failing feed keeps its last good copy.
+    def update(
+        self, config: Path | None = None, timeout: float = 30.0, max_bytes: int = 0, force: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Fetch every feed and swap its list in; a feed that fails or is refused keeps its last good copy
+        (``feeds.py`` says what is refused). Yields one result per feed: ``{"name", "kind", "ok", ...}``."""
+        from .feeds import MAX_FEED_BYTES, update_feed
 
-        Yields one result per feed: ``{"name", "kind", "ok", "entries"|"error"}``.
-        """
         for feed in self.feeds(config):
-            name, kind, url = feed["name"], feed["kind"], feed["url"]
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as response:
-                    data = response.read()
-                text = data.decode("utf-8", errors="replace")
-                lines = text.splitlines()
-                if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
-                    raise ValueError("the feed is empty")
-                result = self.import_lines(lines, kind, name, origin=url)
-                yield {
-                    "name": name,
-                    "kind": kind,
-                    "ok": True,
-                    "entries": result.entries,
-                    "skipped": result.skipped,
-                }
-            except (OSError, ValueError, ModerationError) as exc:
-                yield {"name": name, "kind": kind, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            yield update_feed(self, feed, timeout=timeout, max_bytes=max_bytes or MAX_FEED_BYTES, force=force)

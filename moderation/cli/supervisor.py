@@ -9,7 +9,12 @@ each worker is doing.
 
 The parent only supervises: it reserves the port (binding without listening, so a taken port fails here
 with a clear message and port 0 is resolved once), starts the workers, restarts one that dies, and on
-SIGINT/SIGTERM asks every worker to finish its requests and exit. Off Linux (no balancing SO_REUSEPORT),
+SIGINT/SIGTERM asks every worker to finish its requests and exit. A worker that dies after it served
+(it told the parent so, through a pipe, once uvicorn had started) is replaced for as long as the service
+runs, after a pause that doubles with each crash in a row (1 s up to 30 s; a worker that lived a
+minute resets it), like systemd's restart back-off: a crash twice a minute is not a reason to stop
+answering. Only a worker that dies before it ever started (models that cannot load, bad settings) stops
+the service: restarting it would fail the same way. Off Linux (no balancing SO_REUSEPORT),
 the caller falls back to uvicorn's own workers.
 """
 
@@ -27,8 +32,9 @@ from typing import Any
 from .._errors import ConfigurationError
 from .._orphans import watch_parent
 
-RESTART_PAUSE = 1.0  # seconds before a worker that died is replaced
-EARLY_EXIT = 60.0  # a worker that exits this soon after starting failed to start: stop, do not loop
+RESTART_PAUSE = 1.0  # seconds before a worker that died is replaced; doubled per crash in a row
+MAX_PAUSE = 30.0  # the longest pause between restarts
+STABLE = 60.0  # a worker that served this long resets the pause
 
 
 def reuse_port_supported() -> bool:
@@ -48,10 +54,17 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int) -> None:
+def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int, ready: Any) -> None:
     """One worker process: its own socket on the shared port, one uvicorn server (which handles SIGINT and
-    SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown)."""
+    SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown). ``ready`` (a
+    pipe's end) gets one byte once the server listens: from then on a crash is restarted."""
     import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.should_exit:
+                ready.send_bytes(b"1")
 
     # Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which passes one
     # SIGTERM on (two signals would make uvicorn skip the graceful part). If the supervisor is killed
@@ -59,17 +72,33 @@ def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int) 
     os.setpgrp()
     watch_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))  # parent: the supervisor's own pid
     sock = _bound_socket(host, port)
-    uvicorn.Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
+    Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 
 
-def serve_workers(
-    host: str, port: int, workers: int, uvicorn_options: dict[str, Any], early_exit: float = EARLY_EXIT
-) -> None:
+class _Slot:
+    """One worker's place: the process, its readiness pipe, and the crashes in a row that set its pause."""
+
+    def __init__(self) -> None:
+        self.proc: Any = None
+        self.ready: Any = None
+        self.served = False  # it reported ready at least once (this process or an earlier one)
+        self.born = 0.0
+        self.crashes = 0
+        self.due = 0.0  # when a dead worker is replaced
+
+    def check_ready(self) -> None:
+        if self.ready is not None and self.ready.poll():
+            self.served = True
+            self.ready.close()
+            self.ready = None
+
+
+def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str, Any]) -> None:
     """Serve ``uvicorn_options["app"]`` from ``workers`` processes on ``host:port`` until SIGINT/SIGTERM.
-    A worker that exits within ``early_exit`` seconds of starting stops the service; a later exit is
-    replaced.
+    A worker that dies after it started is replaced (with back-off); one that dies before it ever
+    started stops the service.
 
-    Raises ``ConfigurationError`` when the address cannot be bound or a worker fails while starting.
+    Raises ``ConfigurationError`` when the address cannot be bound or a worker cannot start.
     """
     try:
         reservation = _bound_socket(host, port)
@@ -79,44 +108,73 @@ def serve_workers(
     ctx = multiprocessing.get_context("spawn")
     stopping = False
     failed = ""
+    slots = [_Slot() for _ in range(workers)]
 
-    def start() -> tuple[Any, float]:
-        """A new worker and when it started."""
-        proc = ctx.Process(
-            target=_worker, args=(host, port, uvicorn_options, os.getpid()), name="moderation-api-worker"
+    def start(slot: _Slot) -> None:
+        receive, send = ctx.Pipe(duplex=False)
+        slot.proc = ctx.Process(
+            target=_worker,
+            args=(host, port, uvicorn_options, os.getpid(), send),
+            name="moderation-api-worker",
         )
-        proc.start()
-        return proc, time.monotonic()
+        slot.proc.start()
+        send.close()
+        slot.ready, slot.born = receive, time.monotonic()
 
     def stop(signum: int, frame: Any) -> None:
         nonlocal stopping
         stopping = True
-        for proc, _ in procs:
-            if proc.is_alive():
-                proc.terminate()  # SIGTERM: uvicorn's graceful shutdown
+        for slot in slots:
+            if slot.proc is not None and slot.proc.is_alive():
+                slot.proc.terminate()  # SIGTERM: uvicorn's graceful shutdown
 
-    procs = [start() for _ in range(workers)]
+    for slot in slots:
+        start(slot)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         while not stopping:
-            wait([proc.sentinel for proc, _ in procs], timeout=1.0)
-            for i, (proc, born) in enumerate(procs):
-                if proc.is_alive() or stopping:
-                    continue
-                if time.monotonic() - born < early_exit:
-                    stop(signal.SIGTERM, None)  # it cannot start (models, settings): restarting will not help
-                    failed = f"a worker exited with code {proc.exitcode} while starting (see its log above)"
-                    break
-                time.sleep(RESTART_PAUSE)
-                if not stopping:
-                    procs[i] = start()
-        for proc, _ in procs:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
+            failed = _supervise_once(slots, start, stop)
+        for slot in slots:
+            if slot.proc is None:
+                continue
+            slot.proc.join(timeout=30)
+            if slot.proc.is_alive():
+                slot.proc.kill()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         reservation.close()
     if failed:
         raise ConfigurationError(failed)
+
+
+def _supervise_once(slots: list[_Slot], start: Any, stop: Any) -> str:
+    """One round: wait for a death or a due restart; replace what died; "" or why the service stops."""
+    now = time.monotonic()
+    dues = [slot.due - now for slot in slots if slot.proc is None]
+    waits = [slot.proc.sentinel for slot in slots if slot.proc is not None]
+    waits += [slot.ready for slot in slots if slot.ready is not None]
+    wait(waits, timeout=max(0.05, min([1.0, *dues])))
+    for slot in slots:
+        slot.check_ready()
+        if slot.proc is None:
+            if time.monotonic() >= slot.due:
+                start(slot)
+            continue
+        if slot.proc.is_alive():
+            continue
+        code = slot.proc.exitcode
+        if slot.ready is not None:  # it died before it ever listened
+            slot.ready.close()
+            slot.ready = None
+            if not slot.served:  # models, settings: a restart would fail the same way
+                stop(signal.SIGTERM, None)
+                return f"a worker exited with code {code} while starting (see its log above)"
+        lived = time.monotonic() - slot.born
+        slot.crashes = 1 if lived >= STABLE else slot.crashes + 1
+        pause = min(MAX_PAUSE, RESTART_PAUSE * 2 ** (slot.crashes - 1))
+        print(
+            f"moderation: a worker exited with code {code}; restarting it in {pause:.0f} s", file=sys.stderr
+        )
+        slot.proc, slot.due = None, time.monotonic() + pause
+    return ""

@@ -7,17 +7,25 @@ BENCH  ?= $(DATA)/bench/dev.jsonl
 
 .PHONY: demo test check model eval bench bench-api bench-clean bench-urls bench-html bench-hook serve venv clean
 
+# Python 3.11+ is checked before the venv exists: an older interpreter stops here with a message instead
+# of leaving a half-made .venv that breaks every later make. A venv that fails half way is removed.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "moderation needs Python 3.11 or newer; $(PYTHON) is %d.%d (try make PYTHON=python3.11)" % v[:2])'
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 1; }
 
+# Two install markers: make demo installs the package alone; make test, check and the rest add the dev extras.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed-dev
 
-demo: venv  ## scan the embedded example article and explain the verdict (no network, no server)
+demo: $(VENV)/.installed  ## scan the embedded example article and explain the verdict (no network, no server)
 	$(BIN)/moderation demo
 
 test: venv  ## the whole test suite (data tests skip without ../shared/data)

@@ -310,3 +310,16 @@ def test_a_document_the_engine_cannot_take_costs_that_document_not_its_batch(cap
     assert [r["id"] for r in recs] == [1, 2, 3]
     assert "verdict" in recs[0] and "verdict" in recs[2]
     assert recs[1]["error"] == "could not be scanned (RuntimeError: the engine broke)"
+
+
+def test_version_names_the_package_and_the_models():
+    import moderation
+
+    models = FIXTURES.parent.parent / "classifiers" / "models"
+    text_version = json.loads((models / "manifest.json").read_text())["model_version"]
+    url_version = json.loads((models / "url-model.json").read_text())["model_version"]
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.strip() == (
+        f"moderation {moderation.__version__} (text model {text_version}, URL model {url_version})"
+    )

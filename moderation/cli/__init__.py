@@ -61,10 +61,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moderation", description="Find spam injected into scraped news text, explain it, remove it."
     )
+    parser.add_argument(
+        "--version", action="version", version=version_text(), help="print the package and model versions"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in COMMAND_GROUPS:
         group.register(sub)
     return parser
+
+
+def version_text() -> str:
+    """``moderation 0.1.0 (text model ..., URL model ...)``: the versions from the models' sidecars, read
+    as JSON (no model is loaded, nothing heavy imported); ``MODERATION_MODEL_DIR`` is honoured."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from .. import __version__
+
+    folder = os.environ.get("MODERATION_MODEL_DIR")
+    if not folder:
+        spec = importlib.util.find_spec("classifiers")
+        folder = str(Path(next(iter(spec.submodule_search_locations or [])) if spec else ".") / "models")
+    found = []
+    for label, name in (("text model", "manifest.json"), ("URL model", "url-model.json")):
+        try:
+            found.append(f"{label} {json.loads((Path(folder) / name).read_text())['model_version']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            found.append(f"{label} unreadable in {folder}")
+    return f"moderation {__version__} ({', '.join(found)})"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -67,7 +67,7 @@ def prepare(doc: Document, checker: UrlChecker) -> Prepared:
     view = norm.text
     links = find_links(view)
     reports = [checker.judge(lk.parsed, obfuscated=lk.obfuscated) for lk in links]
-    segments = segment(view, [lk.end for lk in links])
+    segments = segment(view, [lk.end for lk in links], [(lk.start, lk.end) for lk in links])
     texts = [view[s.start : s.end] for s in segments]
     feats = link_features([(s.start, s.end) for s in segments], links, reports)
     return Prepared(doc, norm, links, reports, segments, texts, feats)

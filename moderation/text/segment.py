@@ -71,9 +71,9 @@ def _glued_cuts(text: str, links: Sequence[tuple[int, int]]) -> set[int]:
         nxt = le
         while nxt < n and text[nxt] in " \t\u00a0":
             nxt += 1
-        if nxt < n and text[nxt] == "," :
+        if nxt < n and text[nxt] == ",":
             cuts.add(nxt + 1)
-        elif le < nxt < n or (nxt < n and text[nxt] in "\"“„«"):
+        elif le < nxt < n or (nxt < n and text[nxt] in '"“„«'):
             cuts.add(le)
     if links:
         starts = sorted(links)
@@ -142,9 +142,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def segment(
-    text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int, int]] = ()
-) -> list[Segment]:
+def segment(text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int, int]] = ()) -> list[Segment]:
     """Cut ``text`` into segments (offsets into ``text``), in order, disjoint, whitespace-trimmed.
 
     ``link_ends`` are the end offsets of links found in the text: a link followed by a capitalized word

@@ -63,6 +63,8 @@ def _has_hex_id(s: str) -> bool:
         if _HEX_LETTER.search(run) and (_DIGITS.search(run) or _DIGITS.match(after)):
             return True
     return False
+
+
 _AFFILIATE = re.compile(r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid|id)=")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]+")
 

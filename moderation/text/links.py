@@ -134,7 +134,8 @@ class _LongRuns:
         text = self.text
         if not self.lo <= capped_end <= self.end:
             self.lo = capped_end
-            self.end = _PATH_RUN.match(text, capped_end).end()
+            run = _PATH_RUN.match(text, capped_end)  # `*`: always matches
+            self.end = run.end() if run else capped_end
             trail = self.end
             while trail > 0 and text[trail - 1] in _TRAILING:
                 trail -= 1
@@ -181,6 +182,12 @@ def find_links(text: str) -> list[FoundLink]:
     found: list[FoundLink] = []
     taken = _Taken()
     long_runs = _LongRuns(text)
+    seen: dict[str, ParsedUrl | None] = {}  # one parse per distinct link string (texts repeat links)
+
+    def parsed_once(raw: str) -> ParsedUrl | None:
+        if raw not in seen:
+            seen[raw] = _parsed(raw)
+        return seen[raw]
 
     for sep in _SCHEME_SEP.finditer(text):
         m = _scheme_match(text, sep.start())
@@ -197,7 +204,7 @@ def find_links(text: str) -> list[FoundLink]:
         start, end = m.start(), m.start() + len(raw)
         scheme = m.group("scheme").lower()
         obfuscated = "xx" in scheme or m.group("sep") != "://" or bool(DEFANGED_DOT.search(raw))
-        parsed = _parsed(raw)
+        parsed = parsed_once(raw)
         if parsed is None:
             continue
         found.append(FoundLink(start, end, raw, obfuscated, parsed))
@@ -231,7 +238,7 @@ def find_links(text: str) -> list[FoundLink]:
         # bare domains must have a lower-case, real public suffix ("market.In" is a missing space)
         if not is_www and not obfuscated and not tld.islower():
             continue
-        parsed = _parsed(raw)
+        parsed = parsed_once(raw)
         if parsed is None or not parsed.suffix or not parsed.domain:
             continue
         found.append(FoundLink(start, end, raw, obfuscated, parsed))
@@ -242,7 +249,7 @@ def find_links(text: str) -> list[FoundLink]:
     for m in spelled:
         if not taken.free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
             continue
-        parsed = _parsed(f"{m.group('name')}.{m.group('tld')}".lower())
+        parsed = parsed_once(f"{m.group('name')}.{m.group('tld')}".lower())
         if parsed is None or parsed.suffix != m.group("tld").lower() or not parsed.domain:
             continue
         found.append(FoundLink(m.start(), m.end(), m.group(), True, parsed))

@@ -31,6 +31,7 @@ check: venv  ## lint, format check and types
 model: venv  ## rebuild the shipped models (text and URL) from ../shared/data; scores go in the sidecars
 	$(BIN)/moderation train --data $(DATA) --out classifiers/models
 	$(BIN)/moderation train-urls --data $(DATA) --out classifiers/models
+	$(BIN)/moderation train-lang --data $(DATA) --out classifiers/models
 	$(BIN)/python -m moderation.bench record --bench $(BENCH) --model-dir classifiers/models
 
 eval: venv  ## the benchmark metrics

@@ -3,7 +3,8 @@
 ::
 
     scan.py    scan, eval, demo        clean.py   clean          urls.py   check-url, lists
-    train.py   train, train-urls       serve.py   serve (supervisor.py: several workers, one port)
+    train.py   train, train-urls,      serve.py   serve (supervisor.py: several workers, one port)
+               train-lang
 
 Each module registers its own subcommands (``register(sub)``) with their help text. Library errors
 become messages and exit statuses here and only here, the same for every command (the README's table):

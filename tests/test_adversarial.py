@@ -13,9 +13,15 @@ MAX_GROWTH = 8.0
 
 
 def growth(step, build) -> float:
-    """Time at LARGE over time at SMALL (each the best of two, so one slow moment does not decide)."""
-    small, large = time_scan(step, build(SMALL)), time_scan(step, build(LARGE))
-    return large / max(small, 2e-3)  # below 2 ms the timer, not the algorithm, decides
+    """Time at LARGE over time at SMALL (each the best of two), the lowest of up to three tries: a busy
+    machine can slow one measurement, a quadratic step is slow every time."""
+    ratios = []
+    for _ in range(3):
+        small, large = time_scan(step, build(SMALL)), time_scan(step, build(LARGE))
+        ratios.append(large / max(small, 5e-3))  # below 5 ms the timer, not the algorithm, decides
+        if ratios[-1] < MAX_GROWTH:
+            break
+    return min(ratios)
 
 
 @pytest.fixture(scope="module")

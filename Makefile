@@ -46,8 +46,9 @@ model: venv  ## rebuild the shipped models (text and URL) from ../shared/data; s
 eval: venv  ## the benchmark metrics
 	$(BIN)/moderation eval $(BENCH)
 
-bench: venv  ## speed, load time, memory and a profile, on one core
+bench: venv  ## speed, load time, memory and a profile, on one core; hostile inputs at 10 KB-1 MB, memory per MB
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench speed --bench $(BENCH)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench adversarial
 
 serve: venv  ## the HTTP API on 127.0.0.1:8000 with the shipped models
 	$(BIN)/moderation serve --host 127.0.0.1 --port 8000 --workers 2 --access-log

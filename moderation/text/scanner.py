@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._errors import DocumentTooLargeError
 from .._settings import Settings
 from .cut import cut_spans
 from .document import Document, as_document
@@ -66,11 +67,25 @@ def prepare(doc: Document, checker: UrlChecker) -> Prepared:
     norm = normalize(doc.text)
     view = norm.text
     links = find_links(view)
-    reports = [checker.judge(lk.parsed, obfuscated=lk.obfuscated) for lk in links]
+    reports = _judge_all(links, checker)
     segments = segment(view, [lk.end for lk in links], [(lk.start, lk.end) for lk in links])
     texts = [view[s.start : s.end] for s in segments]
     feats = link_features([(s.start, s.end) for s in segments], links, reports)
     return Prepared(doc, norm, links, reports, segments, texts, feats)
+
+
+def _judge_all(links: Sequence[FoundLink], checker: UrlChecker) -> list[UrlReport]:
+    """The checker's report for each link, judged once per distinct (string, disguise): the judgement is
+    a function of those two, and a text can repeat one link thousands of times."""
+    memo: dict[tuple[str, bool], UrlReport] = {}
+    out = []
+    for lk in links:
+        key = (lk.raw, lk.obfuscated)
+        report = memo.get(key)
+        if report is None:
+            report = memo[key] = checker.judge(lk.parsed, obfuscated=lk.obfuscated)
+        out.append(report)
+    return out
 
 
 def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featurized:
@@ -195,6 +210,7 @@ class Scanner:
         Raises:
             InputError: ``text`` is not a string, or ``id``/``url``/``lang`` of the wrong type (the record
                 rule of ``document.py``, checked by ``Document``).
+            DocumentTooLargeError: ``text`` is longer than ``settings.max_document_chars``.
         """
         return self._scan_batch([Document(text, id, url, lang)])[0]
 
@@ -221,6 +237,7 @@ class Scanner:
 
         Raises:
             InputError: an item breaks the rule (the message names the field and the position).
+            DocumentTooLargeError: an item's text is longer than ``settings.max_document_chars``.
         """
         size = batch_size or self.settings.batch_size
         batch: list[Document] = []
@@ -235,6 +252,10 @@ class Scanner:
     # -- internals -------------------------------------------------------------------------------------
 
     def _scan_batch(self, docs: Sequence[Document]) -> list[ScanResult]:
+        limit = self.settings.max_document_chars
+        for doc in docs:
+            if len(doc.text) > limit:
+                raise DocumentTooLargeError(len(doc.text), limit, record_id=doc.id)
         checker = self.url_checker
         prepared = [prepare(d, checker) for d in docs]
         feats = featurize(prepared, self.models.segment)

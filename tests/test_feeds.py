@@ -1,163 +1,128 @@
-"""``moderation lists``: the data directory wherever it is given, and feeds validated before they replace
-a list (format, size cap, a sanity check against the last good copy)."""
+"""``lists update`` checks what a feed delivered before it replaces the last good copy (issue: an HTML
+error page once replaced a 1,000-entry list with nothing, random bytes with junk, both reported ok)."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 import threading
-from contextlib import redirect_stdout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import StringIO
 from typing import ClassVar
 
 import pytest
 
-from moderation import ListStore
-from moderation.cli import main
+from moderation.urls.feeds import REFUSAL_KEYS
+from moderation.urls.lists import ListStore
 
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    """A home directory of its own, so that a write to the per-user store shows."""
-    monkeypatch.delenv("MODERATION_DATA_DIR", raising=False)
-    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.mark.parametrize("before", [True, False])
-def test_lists_data_dir_before_or_after_the_action(tmp_path, home, capsys, before):
-    listing = tmp_path / "deny.txt"
-    listing.write_text("evil-partner.com\n")
-    store = tmp_path / "store"
-    action = ["import", str(listing), "--kind", "block", "--source", "deny"]
-    where = ["--data-dir", str(store)]
-    argv = ["lists", *where, *action] if before else ["lists", *action, *where]
-    assert main(argv) == 0
-    assert (store / "lists" / "block" / "deny.txt").read_text() == "evil-partner.com\n"
-    assert not home.exists()
-    assert main(["lists", *where, "show"]) == 0
-    out = capsys.readouterr().out
-    assert json.loads(out[out.index("{") :])["lists"]["block/deny"]["entries"] == 1
-
-
-# -- lists update: what a feed may not replace a list with --------------------------------------------------
-
-GOOD = "".join(f"host{i}.evil.top\n" for i in range(1000))
+GOOD = "".join(f"bad-{i}.top\n" for i in range(1000)).encode()
+ERROR_PAGE = b"<!DOCTYPE html>\n<html><head><title>503</title></head><body>Service down</body></html>\n"
 
 
 class _Feed(BaseHTTPRequestHandler):
     body: ClassVar[bytes] = b""
-    content_type: ClassVar[str] = "text/plain"
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
         self.wfile.write(self.body)
 
-    def log_message(self, *args):
+    def log_message(self, *args: object) -> None:
         pass
 
 
 @pytest.fixture
-def feed_server():
+def served(tmp_path):
+    """A feed served on 127.0.0.1 and a store that already holds its 1,000-entry last good copy."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def _serve(body: bytes, content_type: str = "text/plain") -> None:
-    _Feed.body, _Feed.content_type = body, content_type
-
-
-def _update(tmp_path, url, *extra):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     config = tmp_path / "feeds.toml"
-    config.write_text(f'[[feed]]\nname = "deny"\nkind = "block"\nurl = "{url}"\n')
-    out = StringIO()
-    with redirect_stdout(out):
-        status = main(
-            ["lists", "--data-dir", str(tmp_path / "data"), "update", "--config", str(config), *extra]
-        )
-    return status, json.loads(out.getvalue().splitlines()[-1])
+    url = f"http://127.0.0.1:{server.server_address[1]}/list.txt"
+    config.write_text(f'[[feed]]\nname = "feed"\nkind = "block"\nurl = "{url}"\n')
+    store = ListStore(tmp_path / "data")
+    _Feed.body = GOOD
+    (first,) = store.update(config)
+    assert first["ok"] and first["entries"] == 1000
+    yield store, config
+    server.shutdown()
 
 
-def _kept(tmp_path) -> int:
-    return len(ListStore(tmp_path / "data").load().lists[("block", "deny")])
-
-
-HTML = b"<!DOCTYPE html><html><head><title>503</title></head><body>Service Unavailable</body></html>\n"
+def _random_bytes() -> bytes:
+    rng = random.Random(3)
+    return bytes(rng.randrange(256) for _ in range(20_000))
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type", "why"),
+    ("body", "key"),
     [
-        (HTML, "text/html; charset=utf-8", "HTML"),
-        (HTML, "text/plain", "HTML"),  # a mirror that labels its error page as text
-        (bytes(random.Random(7).randrange(256) for _ in range(20_000)), "application/octet-stream", ""),
-        (b"", "text/plain", "no entries"),
-        (b"# nothing here yet\n\n", "text/plain", "no entries"),
-        ("".join(f"not a host {i}!\n" for i in range(50)).encode() + b"one.evil.top\n", "text/plain", "most"),
+        (ERROR_PAGE, "html"),
+        (_random_bytes(), "not_text"),
+        (b"", "empty"),
+        (b"# nothing here\n\n", "empty"),
+        (b"\xff\xfe" * 5000 + b"\n" + b"x.top\n" * 10, "not_text"),
+        (b"not a list at all\n" * 50 + b"one.top\n", "invalid"),
+        (b"".join(f"bad-{i}.top\n".encode() for i in range(100)), "shrank"),
     ],
-    ids=["html", "html-as-text", "random-bytes", "empty", "comments-only", "junk"],
 )
-def test_a_feed_that_is_not_a_list_is_refused_and_the_last_good_copy_kept(
-    tmp_path, feed_server, body, content_type, why
-):
-    url = f"http://127.0.0.1:{feed_server.server_port}/list.txt"
-    _serve(GOOD.encode())
-    status, first = _update(tmp_path, url)
-    assert status == 0 and first["ok"] and first["entries"] == 1000
-    _serve(body, content_type)
-    status, result = _update(tmp_path, url)
-    assert status == 1 and not result["ok"]
-    assert why in result["refused"] and result["kept"] == 1000
-    assert _kept(tmp_path) == 1000
+def test_a_bad_feed_is_refused_and_the_last_good_copy_kept(served, body, key):
+    store, config = served
+    _Feed.body = body
+    (outcome,) = store.update(config)
+    assert not outcome["ok"] and outcome["refused"] == key and outcome["kept_entries"] == 1000
+    assert key in REFUSAL_KEYS
+    assert len(store.load().lists[("block", "feed")]) == 1000
 
 
-def _first(n: int) -> str:
-    return "".join(GOOD.splitlines(keepends=True)[:n])
+def test_a_feed_over_the_size_cap_is_abandoned(served):
+    store, config = served
+    _Feed.body = GOOD * 50
+    (outcome,) = store.update(config, max_bytes=len(GOOD) * 2)
+    assert outcome["refused"] == "too_large"
+    assert len(store.load().lists[("block", "feed")]) == 1000
 
 
-def test_a_list_that_shrank_by_more_than_half_needs_force(tmp_path):
-    feed = tmp_path / "feed.txt"
-    feed.write_text(GOOD)
-    assert _update(tmp_path, feed.as_uri())[0] == 0
-    feed.write_text(_first(333))
-    status, result = _update(tmp_path, feed.as_uri())
-    assert status == 1 and "shrink from 1,000" in result["refused"] and _kept(tmp_path) == 1000
-    feed.write_text(_first(667))  # shrinking by a third is ordinary churn
-    assert _update(tmp_path, feed.as_uri())[0] == 0 and _kept(tmp_path) == 667
-    feed.write_text(_first(100))
-    status, result = _update(tmp_path, feed.as_uri(), "--force")
-    assert status == 0 and result["entries"] == 100 and _kept(tmp_path) == 100
+def test_force_accepts_a_list_that_shrank(served):
+    store, config = served
+    _Feed.body = b"only.top\n"
+    (outcome,) = store.update(config, force=True)
+    assert outcome["ok"] and outcome["entries"] == 1
+    assert store.load().lists[("block", "feed")] == {"only.top"}
 
 
-def test_a_feed_over_the_size_cap_is_refused_while_it_downloads(tmp_path, monkeypatch):
-    feed = tmp_path / "feed.txt"
-    feed.write_text(GOOD)
-    assert _update(tmp_path, feed.as_uri())[0] == 0
-    big = tmp_path / "big.txt"
-    big.write_text(GOOD * 40)  # ~650 KB
-    reads: list[int] = []
-    import urllib.request
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "moderation.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
 
-    opened = urllib.request.urlopen
 
-    def counting(*args, **kwargs):
-        response = opened(*args, **kwargs)
-        read = response.read
-        response.read = lambda n=-1: (reads.append(n), read(n))[1]
-        return response
+def test_cli_update_refusal_exits_nonzero_and_says_why(served, tmp_path):
+    store, config = served
+    _Feed.body = ERROR_PAGE
+    proc = _cli("lists", "--data-dir", str(store.data_dir), "update", "--config", str(config), env={})
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["refused"] == "html"
+    assert "refused feed feed (html)" in proc.stderr and "1,000 entries" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
-    monkeypatch.setattr(urllib.request, "urlopen", counting)
-    status, result = _update(tmp_path, big.as_uri(), "--max-bytes", "100000")
-    assert status == 1 and "larger than the cap of 100,000 bytes" in result["refused"]
-    assert _kept(tmp_path) == 1000
-    assert reads and all(0 < n <= 65536 for n in reads)  # in chunks, never the whole body
-    assert sum(reads) < 200_000  # stopped soon after the cap, not at the end of the feed
+
+def test_data_dir_before_the_action_is_honoured(tmp_path):
+    listing = tmp_path / "deny.txt"
+    listing.write_text("evil-partner.com\n")
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "XDG_DATA_HOME": "", "MODERATION_DATA_DIR": ""}
+    before = tmp_path / "before"
+    proc = _cli("lists", "--data-dir", str(before), "import", str(listing), "--kind", "block",
+                "--source", "deny", env=env)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (before / "lists" / "block" / "deny.txt").exists()
+    after = tmp_path / "after"
+    proc = _cli("lists", "show", "--data-dir", str(after), env=env)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["store"] == str(after / "lists")
+    assert not home.exists()  # nothing written to the per-user default

@@ -40,31 +40,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "access_log": False,
         **limits.uvicorn_options(),
     }
-    from .supervisor import reuse_port_supported, serve_workers
+    from .supervisor import check_address, reuse_port_supported, serve_workers
+
+    check_address(args.host, args.port)  # the same message and exit status for one worker or several
 
     with _shared_rate_state(args.workers):
         if args.workers > 1 and reuse_port_supported():  # one socket per worker: see supervisor.py
             serve_workers(args.host, args.port, args.workers, options)
         else:
-            _check_bindable(args.host, args.port)
             uvicorn.run(host=args.host, port=args.port, workers=args.workers, **options)
     return EXIT_OK
-
-
-def _check_bindable(host: str, port: int) -> None:
-    """A taken port gets the same one-line message and exit status (2) with one worker as with several
-    (the supervisor reserves its port first); uvicorn alone logs its own message and exits 3."""
-    import socket
-
-    from .._errors import ConfigurationError
-
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, kind, proto) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
-            sock.bind(address)
-    except OSError as exc:
-        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @contextmanager

@@ -9,12 +9,7 @@ each worker is doing.
 
 The parent only supervises: it reserves the port (binding without listening, so a taken port fails here
 with a clear message and port 0 is resolved once), starts the workers, restarts one that dies, and on
-SIGINT/SIGTERM asks every worker to finish its requests and exit. A worker that dies after it served
-(it told the parent so, through a pipe, once uvicorn had started) is replaced for as long as the service
-runs, after a pause that doubles with each crash in a row (1 s up to 30 s; a worker that lived a
-minute resets it), like systemd's restart back-off: a crash twice a minute is not a reason to stop
-answering. Only a worker that dies before it ever started (models that cannot load, bad settings) stops
-the service: restarting it would fail the same way. Off Linux (no balancing SO_REUSEPORT),
+SIGINT/SIGTERM asks every worker to finish its requests and exit. Off Linux (no balancing SO_REUSEPORT),
 the caller falls back to uvicorn's own workers.
 """
 
@@ -32,9 +27,10 @@ from typing import Any
 from .._errors import ConfigurationError
 from .._orphans import watch_parent
 
-RESTART_PAUSE = 1.0  # seconds before a worker that died is replaced; doubled per crash in a row
-MAX_PAUSE = 30.0  # the longest pause between restarts
-STABLE = 60.0  # a worker that served this long resets the pause
+BACKOFF_FIRST = 0.5  # seconds before the first restart of a worker that died; doubled after each death
+BACKOFF_MAX = 30.0  # ... up to this
+STABLE_AFTER = 60.0  # a worker that served this long resets its backoff
+START_ATTEMPTS = 3  # a worker that dies before it is ready this many times in a row cannot start: give up
 
 
 def reuse_port_supported() -> bool:
@@ -54,17 +50,30 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def check_address(host: str, port: int) -> None:
+    """Fail as the several-worker path does (``ConfigurationError``, exit status 2, the same message) when
+    ``host:port`` cannot be bound, before uvicorn's single worker tries and exits with its own words."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int, ready: Any) -> None:
     """One worker process: its own socket on the shared port, one uvicorn server (which handles SIGINT and
-    SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown). ``ready`` (a
-    pipe's end) gets one byte once the server listens: from then on a crash is restarted."""
+    SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown). ``ready`` is set
+    once the app has started and the socket listens: the supervisor tells a crash from a failed start
+    by it."""
     import uvicorn
 
-    class Server(uvicorn.Server):
+    class ReadyServer(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets=sockets)
-            if not self.should_exit:
-                ready.send_bytes(b"1")
+            if self.started:
+                ready.set()
 
     # Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which passes one
     # SIGTERM on (two signals would make uvicorn skip the graceful part). If the supervisor is killed
@@ -72,31 +81,45 @@ def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int, 
     os.setpgrp()
     watch_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))  # parent: the supervisor's own pid
     sock = _bound_socket(host, port)
-    Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
+    ReadyServer(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 
 
 class _Slot:
-    """One worker's place: the process, its readiness pipe, and the crashes in a row that set its pause."""
+    """One worker's place: the process, whether it became ready, and its restart schedule."""
 
     def __init__(self) -> None:
         self.proc: Any = None
         self.ready: Any = None
-        self.served = False  # it reported ready at least once (this process or an earlier one)
         self.born = 0.0
-        self.crashes = 0
-        self.due = 0.0  # when a dead worker is replaced
+        self.backoff = BACKOFF_FIRST
+        self.failed_starts = 0
+        self.restart_at: float | None = None
 
-    def check_ready(self) -> None:
-        if self.ready is not None and self.ready.poll():
-            self.served = True
-            self.ready.close()
-            self.ready = None
+    def died(self, now: float) -> str:
+        """Schedule the restart of a worker that exited; returns why the service must stop, or ''."""
+        if self.ready.is_set():
+            self.failed_starts = 0
+            if now - self.born >= STABLE_AFTER:
+                self.backoff = BACKOFF_FIRST
+        else:
+            self.failed_starts += 1
+            if self.failed_starts >= START_ATTEMPTS:
+                return (
+                    f"a worker could not start ({START_ATTEMPTS} attempts; last exit code "
+                    f"{self.proc.exitcode}; see its log above)"
+                )
+        self.restart_at = now + self.backoff
+        self.backoff = min(self.backoff * 2, BACKOFF_MAX)
+        return ""
 
 
 def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str, Any]) -> None:
     """Serve ``uvicorn_options["app"]`` from ``workers`` processes on ``host:port`` until SIGINT/SIGTERM.
-    A worker that dies after it started is replaced (with back-off); one that dies before it ever
-    started stops the service.
+
+    A worker that dies is restarted, after a pause that doubles with each death (``BACKOFF_FIRST`` up to
+    ``BACKOFF_MAX``, reset once it has served ``STABLE_AFTER`` seconds), for as long as the service runs.
+    Only a worker that dies before it is ready ``START_ATTEMPTS`` times in a row stops the service: then
+    restarting will not help (models, settings, the port).
 
     Raises ``ConfigurationError`` when the address cannot be bound or a worker cannot start.
     """
@@ -111,15 +134,14 @@ def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str,
     slots = [_Slot() for _ in range(workers)]
 
     def start(slot: _Slot) -> None:
-        receive, send = ctx.Pipe(duplex=False)
+        slot.ready = ctx.Event()
         slot.proc = ctx.Process(
             target=_worker,
-            args=(host, port, uvicorn_options, os.getpid(), send),
+            args=(host, port, uvicorn_options, os.getpid(), slot.ready),
             name="moderation-api-worker",
         )
         slot.proc.start()
-        send.close()
-        slot.ready, slot.born = receive, time.monotonic()
+        slot.born, slot.restart_at = time.monotonic(), None
 
     def stop(signum: int, frame: Any) -> None:
         nonlocal stopping
@@ -133,10 +155,19 @@ def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str,
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         while not stopping:
-            failed = _supervise_once(slots, start, stop)
+            alive = [slot.proc.sentinel for slot in slots if slot.restart_at is None]
+            wait(alive, timeout=0.25)
+            now = time.monotonic()
+            for slot in slots:
+                if stopping:
+                    break
+                if slot.restart_at is None and not slot.proc.is_alive():
+                    failed = slot.died(now)
+                    if failed:
+                        stop(signal.SIGTERM, None)
+                elif slot.restart_at is not None and now >= slot.restart_at:
+                    start(slot)
         for slot in slots:
-            if slot.proc is None:
-                continue
             slot.proc.join(timeout=30)
             if slot.proc.is_alive():
                 slot.proc.kill()
@@ -146,35 +177,3 @@ def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str,
         reservation.close()
     if failed:
         raise ConfigurationError(failed)
-
-
-def _supervise_once(slots: list[_Slot], start: Any, stop: Any) -> str:
-    """One round: wait for a death or a due restart; replace what died; "" or why the service stops."""
-    now = time.monotonic()
-    dues = [slot.due - now for slot in slots if slot.proc is None]
-    waits = [slot.proc.sentinel for slot in slots if slot.proc is not None]
-    waits += [slot.ready for slot in slots if slot.ready is not None]
-    wait(waits, timeout=max(0.05, min([1.0, *dues])))
-    for slot in slots:
-        slot.check_ready()
-        if slot.proc is None:
-            if time.monotonic() >= slot.due:
-                start(slot)
-            continue
-        if slot.proc.is_alive():
-            continue
-        code = slot.proc.exitcode
-        if slot.ready is not None:  # it died before it ever listened
-            slot.ready.close()
-            slot.ready = None
-            if not slot.served:  # models, settings: a restart would fail the same way
-                stop(signal.SIGTERM, None)
-                return f"a worker exited with code {code} while starting (see its log above)"
-        lived = time.monotonic() - slot.born
-        slot.crashes = 1 if lived >= STABLE else slot.crashes + 1
-        pause = min(MAX_PAUSE, RESTART_PAUSE * 2 ** (slot.crashes - 1))
-        print(
-            f"moderation: a worker exited with code {code}; restarting it in {pause:.0f} s", file=sys.stderr
-        )
-        slot.proc, slot.due = None, time.monotonic() + pause
-    return ""

@@ -6,7 +6,6 @@
     suffixes.py    public-suffix split (tldextract's bundled snapshot, never fetched)
     rules.py       explainable rule evidence (TLD abuse, tracking paths, shorteners, IP hosts, ...)
     lists.py       the local block / allow / shortener lists (store, index, feeds)
-    feeds.py       lists update: one feed fetched, checked (format, size, shrinkage), then stored
     providers.py   optional online providers (off by default, fail open)
     checker.py     UrlChecker: lists + look-alikes + rules + the lexical model -> UrlReport
 """

@@ -1,114 +1,129 @@
-"""``moderation lists update``: fetch one feed, refuse what is not a list, and only then replace the list.
+"""``moderation lists update``: fetch a feed, check that what came is a list, and only then swap it in.
 
-A feed that answers with an error page is the common failure, not an exotic one: a captive portal, an
-expired mirror, a CDN's "403" page. Before, such an answer replaced a 1,000-entry list with 0 entries (an
-HTML page) or 169 junk ones (random bytes) and said ``ok``. Like the feed updaters of rspamd and
-SpamAssassin (``sa-update`` checks each download before it installs it), a download is checked first and
-the last good copy stays in place unless every check passes:
+A feed that answers with an HTML error page, random bytes, nothing, or a list a fraction of the size of the
+last good copy must not replace that copy (an outage of the feed would otherwise empty the deployment's
+block list). Every refusal carries a reason *key*, counted and shown by the CLI:
 
-- size: the body is read in chunks and parsed as it arrives; more than ``max_bytes`` stops the download
-  (a 200 MB feed is never held whole: the parsed entries are what stays in memory);
-- format: UTF-8 text without NUL bytes, not an HTML page (a body that starts with ``<``, or a
-  ``text/html`` answer), at least one entry, and no more lines that are not entries than lines that are;
-- sanity: a list that shrank to less than half its last good copy is refused unless ``force``.
-
-Each refusal is reported in the feed's result (``refused``: why; ``kept``: the entries of the copy kept).
+============  ==========================================================================================
+key           refused when
+============  ==========================================================================================
+``fetch``     the feed could not be fetched (network, HTTP status, missing file)
+``too_large`` it is larger than ``max_bytes`` (it is read as a stream and abandoned at the cap)
+``not_text``  it holds NUL bytes or more than 1% of its lines are not UTF-8 (a binary file)
+``html``      its first non-blank line is markup (``<!doctype``, ``<html``, ``<?xml`` ...): an error page
+``empty``     it holds no entry
+``invalid``   more than half of its lines are not a domain, host, URL or list rule
+``shrank``    it has fewer than half the entries of the last good copy (``--force`` accepts it)
+============  ==========================================================================================
 """
 
 from __future__ import annotations
 
-import codecs
-from typing import TYPE_CHECKING, Any
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
 
 from .._errors import ModerationError
 
 if TYPE_CHECKING:
-    from .lists import ListStore, ParsedList
+    from .lists import ListStore
 
-MAX_FEED_BYTES = 64 * 1024 * 1024  # the largest public block lists are ~30 MB of text
-_CHUNK = 64 * 1024
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+REFUSAL_KEYS = ("fetch", "too_large", "not_text", "html", "empty", "invalid", "shrank")
+_MARKUP_STARTS = ("<!doctype", "<html", "<?xml", "<head", "<body", "<!--", "<meta", "<title")
 
 
 class FeedRefused(ModerationError):
-    """A feed answered, but not with a list this store should take."""
+    """What a feed delivered is not a list to swap in; ``key`` is one of ``REFUSAL_KEYS``."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass
+class _Stream:
+    """Counts kept while a feed is read line by line."""
+
+    bytes_read: int = 0
+    lines: int = 0
+    undecodable: int = 0
+    seen_content: bool = False
+
+
+def _lines(raw: IO[bytes], max_bytes: int, stats: _Stream) -> Iterator[str]:
+    """Decoded lines of the feed, read as a stream; refuses as soon as a limit or a sign of non-list
+    content shows, so a 200 MB page costs at most ``max_bytes`` of reading and one line of memory."""
+    for line in raw:
+        stats.bytes_read += len(line)
+        if stats.bytes_read > max_bytes:
+            raise FeedRefused("too_large", f"the feed is larger than {max_bytes:,} bytes (--max-bytes)")
+        if b"\x00" in line:
+            raise FeedRefused("not_text", "the feed holds NUL bytes: it is not a text list")
+        stats.lines += 1
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            stats.undecodable += 1
+            text = line.decode("utf-8", "replace")
+        if not stats.seen_content and text.strip():
+            stats.seen_content = True
+            if text.lstrip().lower().startswith(_MARKUP_STARTS):
+                raise FeedRefused("html", "the feed is an HTML/XML page, not a list (an error page?)")
+        yield text.rstrip("\r\n")
+
+
+def fetch_and_check(
+    url: str, timeout: float, max_bytes: int, previous_entries: int | None, force: bool
+) -> Any:
+    """Fetch ``url`` and parse it into a ``ParsedList``, or raise ``FeedRefused`` naming why not."""
+    from .lists import parse_lines
+
+    stats = _Stream()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            parsed = parse_lines(_lines(response, max_bytes, stats))
+    except FeedRefused:
+        raise
+    except (OSError, ValueError) as exc:
+        raise FeedRefused("fetch", f"{type(exc).__name__}: {exc}") from None
+    if stats.lines and stats.undecodable > stats.lines // 100:
+        raise FeedRefused("not_text", f"{stats.undecodable:,} of {stats.lines:,} lines are not UTF-8")
+    if not parsed.entries:
+        raise FeedRefused("empty", "the feed holds no entry")
+    if parsed.skipped * 2 > parsed.content_lines:
+        raise FeedRefused(
+            "invalid",
+            f"{parsed.skipped:,} of {parsed.content_lines:,} lines are not domains, URLs or list rules",
+        )
+    if previous_entries and len(parsed.entries) * 2 < previous_entries and not force:
+        raise FeedRefused(
+            "shrank",
+            f"{len(parsed.entries):,} entries against {previous_entries:,} in the last good copy "
+            "(more than half gone; --force accepts it)",
+        )
+    return parsed
 
 
 def update_feed(
-    store: ListStore, feed: dict[str, str], timeout: float, max_bytes: int, force: bool = False
+    store: ListStore, feed: dict[str, str], timeout: float, max_bytes: int, force: bool
 ) -> dict[str, Any]:
-    """Fetch, check and store one feed; the result says what happened (never raises for one feed)."""
+    """One feed: fetched, checked, stored; or refused with the last good copy kept. The outcome is
+    ``{"name", "kind", "ok", "entries", "skipped"}`` or ``{"name", "kind", "ok": False, "refused",
+    "error", "kept_entries"}``."""
     name, kind, url = feed["name"], feed["kind"], feed["url"]
-    kept = int(store.index().get(f"{kind}/{name}", {}).get("entries", 0))
+    previous = store.index().get(f"{kind}/{name}", {}).get("entries")
     try:
-        parsed = fetch(url, timeout, max_bytes)
-        check(parsed, kept, force)
-        result = store.store(parsed, kind, name, origin=url)
+        parsed = fetch_and_check(url, timeout, max_bytes, previous, force)
+        result = store.store_entries(parsed, kind, name, origin=url)
     except FeedRefused as exc:
-        return {"name": name, "kind": kind, "ok": False, "refused": str(exc), "kept": kept,
-                "error": f"refused: {exc}"}  # fmt: skip
-    except (OSError, ValueError, ModerationError) as exc:
         return {
             "name": name,
             "kind": kind,
             "ok": False,
-            "kept": kept,
-            "error": f"{type(exc).__name__}: {exc}",
+            "refused": exc.key,
+            "error": str(exc),
+            "kept_entries": previous or 0,
         }
     return {"name": name, "kind": kind, "ok": True, "entries": result.entries, "skipped": result.skipped}
-
-
-def fetch(url: str, timeout: float, max_bytes: int) -> ParsedList:
-    """Download and parse at once, chunk by chunk; raises FeedRefused for a body that is not a list."""
-    import urllib.request
-
-    from .lists import ParsedList
-
-    parsed = ParsedList()
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()  # strict: random bytes are refused, not mended
-    pending, size, first = "", 0, True
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        kind = (response.headers.get("Content-Type") or "").lower()
-        if kind.startswith(("text/html", "application/xhtml")):
-            raise FeedRefused(f"the feed answered with an HTML page ({kind}), not a list")
-        while True:
-            chunk = response.read(_CHUNK)
-            size += len(chunk)
-            if size > max_bytes:
-                raise FeedRefused(f"the feed is larger than the cap of {max_bytes:,} bytes (--max-bytes)")
-            if b"\0" in chunk:
-                raise FeedRefused("the feed holds NUL bytes: binary data, not a text list")
-            try:
-                text = pending + decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                raise FeedRefused(
-                    f"the feed is not UTF-8 text (byte {size - len(chunk) + exc.start:,})"
-                ) from None
-            if first and text.strip():
-                first = False
-                if text.lstrip().startswith("<"):
-                    raise FeedRefused("the feed is an HTML or XML page, not a list")
-            lines = text.split("\n")
-            pending = lines.pop()
-            for line in lines:
-                parsed.add(line.rstrip("\r"))
-            if not chunk:
-                break
-    if pending:
-        parsed.add(pending.rstrip("\r"))
-    return parsed
-
-
-def check(parsed: ParsedList, kept: int, force: bool) -> None:
-    """The format and sanity checks on a whole parsed feed (FeedRefused says which failed)."""
-    entries = len(parsed.entries)
-    if not entries:
-        raise FeedRefused("the feed has no entries")
-    if parsed.skipped > entries:
-        raise FeedRefused(
-            f"most lines are not list entries ({parsed.skipped:,} unreadable, {entries:,} entries)"
-        )
-    if kept and entries * 2 < kept and not force:
-        raise FeedRefused(
-            f"the list would shrink from {kept:,} to {entries:,} entries (more than half); "
-            "--force takes it anyway"
-        )

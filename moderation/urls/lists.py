@@ -9,7 +9,7 @@ Layout under the data directory (``Settings.data_dir``; default ``$MODERATION_DA
     feeds.toml                  feeds for ``moderation lists update``
 
 Every write is a temp file + rename, so a reader sees the old list or the new one, never half of one;
-a feed that fails to download, or that ``feeds.py`` refuses, leaves its last good copy in place.
+a feed that fails to download or parse leaves its last good copy in place.
 
 Lookups (``ListIndex.lookup``) check the host and its parent names down to the registered domain
 (``a.b.evil.top``, ``b.evil.top``, ``evil.top``, never the bare suffix, so listing ``spam.github.io``
@@ -106,6 +106,37 @@ def normalize_entry(line: str) -> str | None:
     return f"{host}{path}" if path else host
 
 
+@dataclass
+class ParsedList:
+    """Lines of a list file read into entries: the entries, how many lines could not be read (with the
+    first few reasons), and how many lines held anything at all (not blank, not a comment)."""
+
+    entries: set[str] = field(default_factory=set)
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    content_lines: int = 0
+
+
+def parse_lines(lines: Iterable[str]) -> ParsedList:
+    """Read list lines one at a time (a feed is never held whole) into normalized entries."""
+    out = ParsedList()
+    for n, line in enumerate(lines, 1):
+        if n == 1 and line.lower().startswith(("label\t", "domain\t", "url\t", "host\t")):
+            continue  # a TSV header
+        try:
+            entry = normalize_entry(line)
+        except UrlError as exc:
+            out.skipped += 1
+            out.content_lines += 1
+            if len(out.problems) < 5:
+                out.problems.append(f"line {n}: {exc}")
+            continue
+        if entry:
+            out.content_lines += 1
+            out.entries.add(entry)
+    return out
+
+
 _PREFIX_END = re.compile(r"[/?&#]")
 
 
@@ -194,30 +225,6 @@ class ListIndex:
         return hits
 
 
-@dataclass
-class ParsedList:
-    """Entries parsed so far, fed one line at a time (a feed is parsed while it downloads)."""
-
-    entries: set[str] = field(default_factory=set)
-    lines: int = 0
-    skipped: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def add(self, line: str) -> None:
-        self.lines += 1
-        if self.lines == 1 and line.lower().startswith(("label\t", "domain\t", "url\t", "host\t")):
-            return  # a TSV header
-        try:
-            entry = normalize_entry(line)
-        except UrlError as exc:
-            self.skipped += 1
-            if len(self.problems) < 5:
-                self.problems.append(f"line {self.lines}: {exc}")
-            return
-        if entry:
-            self.entries.add(entry)
-
-
 class ListStore:
     """The lists on disk under ``data_dir/lists``."""
 
@@ -256,31 +263,28 @@ class ListStore:
 
     def import_lines(self, lines: Iterable[str], kind: str, source: str, origin: str = "") -> ImportResult:
         """Normalize and store one list (replacing a list of the same kind and source atomically)."""
-        parsed = ParsedList()
-        for line in lines:
-            parsed.add(line)
-        return self.store(parsed, kind, source, origin)
+        parsed = parse_lines(lines)
+        return self.store_entries(parsed, kind, source, origin)
 
-    def store(self, parsed: ParsedList, kind: str, source: str, origin: str = "") -> ImportResult:
-        """Write parsed entries as one list (temp file + rename) and record it in the index."""
+    def store_entries(self, parsed: ParsedList, kind: str, source: str, origin: str = "") -> ImportResult:
+        """Store entries already parsed (``parse_lines``) as one list, atomically, and index it."""
         if kind not in KINDS:
             raise InputError(f"list kind {kind!r} is not one of {', '.join(KINDS)}")
         if not _SOURCE_NAME.match(source):
             raise InputError(f"list name {source!r}: use letters, digits, '.', '_' or '-' (max 64)")
-        entries = parsed.entries
-        body = "\n".join(sorted(entries)) + "\n"
+        body = "\n".join(sorted(parsed.entries)) + "\n"
         path = self.root / kind / f"{source}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, body.encode("utf-8"))
         index = self.index()
         index[f"{kind}/{source}"] = {
-            "entries": len(entries),
+            "entries": len(parsed.entries),
             "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
             "origin": origin,
             "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         write_atomic(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
-        return ImportResult(kind, source, len(entries), parsed.skipped, str(path), parsed.problems)
+        return ImportResult(kind, source, len(parsed.entries), parsed.skipped, str(path), parsed.problems)
 
     def import_file(self, path: str | Path, kind: str, source: str) -> ImportResult:
         try:
@@ -319,6 +323,11 @@ class ListStore:
             missing = [k for k in ("name", "kind", "url") if not isinstance(feed.get(k), str)]
             if missing:
                 raise ConfigurationError(f"{path}: feed {i} lacks {', '.join(missing)}")
+            if feed["kind"] not in KINDS or not _SOURCE_NAME.match(feed["name"]):
+                raise ConfigurationError(
+                    f"{path}: feed {i}: kind must be one of {', '.join(KINDS)} and name letters, digits, "
+                    "'.', '_' or '-'"
+                )
             if not feed["url"].startswith(("https://", "http://", "file://")):
                 raise ConfigurationError(
                     f"{path}: feed {feed['name']}: only https://, http:// and file:// URLs"
@@ -326,11 +335,15 @@ class ListStore:
         return list(feeds)
 
     def update(
-        self, config: Path | None = None, timeout: float = 30.0, max_bytes: int = 0, force: bool = False
+        self,
+        config: Path | None = None,
+        timeout: float = 30.0,
+        max_bytes: int | None = None,
+        force: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Fetch every feed and swap its list in; a feed that fails or is refused keeps its last good copy
-        (``feeds.py`` says what is refused). Yields one result per feed: ``{"name", "kind", "ok", ...}``."""
-        from .feeds import MAX_FEED_BYTES, update_feed
+        """Fetch every feed, check what came, and swap its list in; a feed that fails or is refused keeps
+        its last good copy (see ``feeds.update_feed`` for the checks). Yields one outcome per feed."""
+        from .feeds import DEFAULT_MAX_BYTES, update_feed
 
         for feed in self.feeds(config):
-            yield update_feed(self, feed, timeout=timeout, max_bytes=max_bytes or MAX_FEED_BYTES, force=force)
+            yield update_feed(self, feed, timeout, max_bytes or DEFAULT_MAX_BYTES, force)

@@ -126,3 +126,39 @@ def test_data_dir_before_the_action_is_honoured(tmp_path):
     proc = _cli("lists", "show", "--data-dir", str(after), env=env)
     assert proc.returncode == 0 and json.loads(proc.stdout)["store"] == str(after / "lists")
     assert not home.exists()  # nothing written to the per-user default
+
+
+def test_a_feed_without_newlines_is_never_held_whole(served, monkeypatch):
+    """The cap holds for one endless line too: no read hands back more than the cap (plus one byte)."""
+    import urllib.request
+
+    store, config = served
+    _Feed.body = b"x" * 2_000_000  # no newline at all
+    opened = urllib.request.urlopen
+    longest = [0]
+
+    class Counting:
+        def __init__(self, response):
+            self.response = response
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.response.__exit__(*exc)
+
+        def __iter__(self):
+            for line in self.response:
+                longest[0] = max(longest[0], len(line))
+                yield line
+
+        def readline(self, limit=-1):
+            line = self.response.readline(limit)
+            longest[0] = max(longest[0], len(line))
+            return line
+
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: Counting(opened(*a, **k)))
+    (outcome,) = store.update(config, max_bytes=100_000)
+    assert outcome["refused"] == "too_large"
+    assert 0 < longest[0] <= 100_001
+    assert len(store.load().lists[("block", "feed")]) == 1000

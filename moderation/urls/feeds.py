@@ -54,8 +54,10 @@ class _Stream:
 
 def _lines(raw: IO[bytes], max_bytes: int, stats: _Stream) -> Iterator[str]:
     """Decoded lines of the feed, read as a stream; refuses as soon as a limit or a sign of non-list
-    content shows, so a 200 MB page costs at most ``max_bytes`` of reading and one line of memory."""
-    for line in raw:
+    content shows, so a 200 MB page costs at most ``max_bytes`` of reading and one line of memory.
+    Each line is read with a limit (what is left of the cap, plus one byte): a plain ``for line in raw``
+    would hold a feed without newlines whole before the cap is checked."""
+    while line := raw.readline(max_bytes - stats.bytes_read + 1):
         stats.bytes_read += len(line)
         if stats.bytes_read > max_bytes:
             raise FeedRefused("too_large", f"the feed is larger than {max_bytes:,} bytes (--max-bytes)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -126,9 +127,28 @@ class SegmentModel:
         self.intercept_b_ = float(b.intercept_[0])
         return self
 
+    # segments are featurized in blocks of about this many characters: the hashing's per-character
+    # arrays (code points, prefix sums, n-gram hashes) then cost a block's size, not the document's
+    # (one 1 MB text in one block peaked at ~75x its size); every row is scored on its own, so the
+    # blocks change no score
+    BLOCK_CHARS = 65_536
+
     def score(self, texts: Sequence[str], extra: np.ndarray) -> SegmentScores:
         """Score segments; ``extra`` holds the same extra columns as at fit time."""
         texts = list(texts)
+        bounds = _blocks(texts, self.BLOCK_CHARS)
+        if len(bounds) <= 2:
+            return self._score(texts, extra)
+        parts = [self._score(texts[a:b], extra[a:b]) for a, b in pairwise(bounds)]
+        return SegmentScores(
+            np.concatenate([p.stage_a for p in parts]),
+            np.concatenate([p.score for p in parts]),
+            np.concatenate([p.candidate for p in parts]),
+            sp.vstack([p.words for p in parts], format="csr"),
+            np.concatenate([p.lang_votes for p in parts]),
+        )
+
+    def _score(self, texts: list[str], extra: np.ndarray) -> SegmentScores:
         batch = featurize_texts(texts, self.n_features)
         dense = np.hstack([batch.dense, extra]).astype(np.float32)
         words = batch.words
@@ -163,3 +183,15 @@ class SegmentModel:
             setattr(model, k, np.asarray(arrays[f"segment.{k}"], dtype=np.float32))
         model.intercept_a_, model.intercept_b_ = (float(v) for v in arrays["segment.intercepts"])
         return model
+
+
+def _blocks(texts: Sequence[str], limit: int) -> list[int]:
+    """Row offsets that cut ``texts`` into runs of about ``limit`` characters (at least one row each)."""
+    bounds, chars = [0], 0
+    for i, t in enumerate(texts):
+        if chars and chars + len(t) > limit:
+            bounds.append(i)
+            chars = 0
+        chars += len(t)
+    bounds.append(len(texts))
+    return bounds

@@ -12,6 +12,7 @@ per call, and the hashed features are cheaper in bulk.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,12 +134,24 @@ _default_lock = threading.Lock()
 _default_cache: dict[Path | None, ModelBundle] = {}
 
 
-def _words_around_links(text: str, start: int, end: int, links: Sequence[Link]) -> str:
-    """The span's text with its links replaced by spaces (the text cues and the language read words)."""
-    words = text[start:end]
-    for lk in reversed([lk for lk in links if start <= lk.start and lk.end <= end]):
-        words = words[: lk.start - start] + " " + words[lk.end - start :]
-    return words
+def _links_inside(links: Sequence[Link], starts: Sequence[int], start: int, end: int) -> Sequence[Link]:
+    """The links within ``[start, end)``: ``links`` are sorted and disjoint (``starts`` their starts), so
+    they are one slice, found by bisection (a filter over every link per span was spans x links)."""
+    i = j = bisect_left(starts, start)
+    while j < len(links) and links[j].end <= end:
+        j += 1
+    return links[i:j]
+
+
+def _words_around_links(text: str, start: int, end: int, inside: Sequence[Link]) -> str:
+    """The span's text with its links (``inside`` it) replaced by spaces (the text cues and the language
+    read words); joined once, not rebuilt per link."""
+    pieces, pos = [], start
+    for lk in inside:
+        pieces += [text[pos : lk.start], " "]
+        pos = lk.end
+    pieces.append(text[pos:end])
+    return "".join(pieces)
 
 
 class Scanner:
@@ -284,11 +297,16 @@ class Scanner:
             self._extend(flagged, proba, p.segments)
             runs = _runs(np.flatnonzero(flagged))
             bounds = [p.norm.to_original(p.segments[r[0]].start, p.segments[r[-1]].end) for r in runs]
-            words = [_words_around_links(p.doc.text, s, e, links) for s, e in bounds]
+            starts = [lk.start for lk in links]
+            insides = [_links_inside(links, starts, s, e) for s, e in bounds]
+            words = [
+                _words_around_links(p.doc.text, s, e, ins)
+                for (s, e), ins in zip(bounds, insides, strict=True)
+            ]
             doc_lang, langs = span_languages(language_model(self.settings.model_dir), p.doc.text, words)
             spans = [
-                self._span(p, run, bound, text, proba, feats, rows, links, (lang, doc_lang))
-                for run, bound, text, lang in zip(runs, bounds, words, langs, strict=True)
+                self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang))
+                for run, bound, text, lang, inside in zip(runs, bounds, words, langs, insides, strict=True)
             ]
         return ScanResult(
             id=p.doc.id,
@@ -309,13 +327,13 @@ class Scanner:
         proba: np.ndarray,
         feats: Featurized,
         rows: slice,
-        links: Sequence[Link],
+        inside: Sequence[Link],
         langs: tuple[str | None, str | None],
     ) -> Span:
-        """One span from a run of adjacent flagged segments, mapped to the original text, with reasons."""
+        """One span from a run of adjacent flagged segments, mapped to the original text, with reasons
+        (``inside``: the links within it)."""
         start, end = bound
         seg_rows = [rows.start + j for j in run]
-        inside = [lk for lk in links if start <= lk.start and lk.end <= end]
         link_reasons = [
             reason.with_params(link=lk.domain)
             for lk in inside

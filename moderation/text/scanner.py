@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._reasons import Reason
 from .._settings import Settings
 from .cut import cut_spans
 from .document import Document, as_document
 from .evidence import explain, link_features
 from .language import language_model, span_languages
+from .linkpull import link_pull
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
@@ -256,6 +258,8 @@ class Scanner:
     def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
         """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
         links = tuple(self._link(p, k) for k in range(len(p.links)))
+        floor = max(self.span_threshold, self.document_threshold)
+        proba, pulls = link_pull(p.segments, p.links, p.reports, proba, feats.text_score[rows], floor)
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
         if doc_score >= self.document_threshold:  # the article gate
@@ -266,7 +270,7 @@ class Scanner:
             words = [_words_around_links(p.doc.text, s, e, links) for s, e in bounds]
             doc_lang, langs = span_languages(language_model(self.settings.model_dir), p.doc.text, words)
             spans = [
-                self._span(p, run, bound, text, proba, feats, rows, links, (lang, doc_lang))
+                self._span(p, run, bound, text, proba, feats, rows, links, (lang, doc_lang), pulls)
                 for run, bound, text, lang in zip(runs, bounds, words, langs, strict=True)
             ]
         return ScanResult(
@@ -290,6 +294,7 @@ class Scanner:
         rows: slice,
         links: Sequence[Link],
         langs: tuple[str | None, str | None],
+        pulls: Sequence[str | None],
     ) -> Span:
         """One span from a run of adjacent flagged segments, mapped to the original text, with reasons."""
         start, end = bound
@@ -311,6 +316,11 @@ class Scanner:
             doc_lang=langs[1],
             link_reasons=link_reasons,
         )
+        pulled = {pulls[j] for j in run} - {None}
+        if pulled:
+            domains = ", ".join(lk.domain for lk in inside if lk.verdict in pulled)
+            code = "SPAN_LINK_MALICIOUS" if "malicious" in pulled else "SPAN_LINK_TRUSTED"
+            reasons.insert(0, Reason(code, {"domains": domains}))
         return Span(start, end, p.doc.text[start:end], score, "spam", tuple(reasons))
 
     def _extend(self, flagged: np.ndarray, proba: np.ndarray, segments: Sequence[Segment]) -> None:

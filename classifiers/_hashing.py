@@ -70,18 +70,33 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
 
+_POWERS: tuple[np.ndarray, np.ndarray] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """B**k and B**-k (mod 2**64) for k <= n, cached across batches and grown by doubling (the tables
+    do not depend on the text, and rebuilding them was a visible share of a small batch's cost)."""
+    global _POWERS
+    if len(_POWERS[0]) <= n:
+        size = max(n + 1, 2 * len(_POWERS[0]), 4096)
+        pw = np.empty(size, dtype=np.uint64)
+        inv = np.empty(size, dtype=np.uint64)
+        pw[0] = inv[0] = 1
+        with np.errstate(over="ignore"):
+            np.cumprod(np.full(size - 1, _B, dtype=np.uint64), out=pw[1:])
+            np.cumprod(np.full(size - 1, _B_INV, dtype=np.uint64), out=inv[1:])
+        _POWERS = (pw, inv)  # one rebinding: a concurrent reader sees the old pair or the new one
+    return _POWERS
+
+
 class _Poly:
     """Polynomial hashes of arbitrary substrings of one code array, from prefix sums."""
 
     def __init__(self, codes: np.ndarray) -> None:
         n = len(codes)
+        pw, inv = _powers(n)
+        self.pow = pw
         with np.errstate(over="ignore"):
-            self.pow = np.empty(n + 1, dtype=np.uint64)
-            self.pow[0] = 1
-            np.cumprod(np.full(n, _B, dtype=np.uint64), out=self.pow[1:])
-            inv = np.empty(n + 1, dtype=np.uint64)
-            inv[0] = 1
-            np.cumprod(np.full(n, _B_INV, dtype=np.uint64), out=inv[1:])
             self.prefix = np.zeros(n + 1, dtype=np.uint64)
             np.cumsum((codes + np.uint64(1)) * inv[:n], out=self.prefix[1:])
 
@@ -287,9 +302,20 @@ def _phone_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
     return np.asarray(pos[starts[sizes >= 7]])
 
 
+@lru_cache(maxsize=1)
+def _currency_table() -> np.ndarray:
+    table = np.zeros(int(np.max(_CURRENCY)) + 1, dtype=bool)
+    table[np.asarray(_CURRENCY, dtype=np.int64)] = True
+    return table
+
+
 def _money_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
     """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot."""
-    sign = np.isin(raw, _CURRENCY) | ((raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p")))
+    table = _currency_table()
+    sign = np.zeros(len(raw), dtype=bool)
+    small = raw < len(table)  # a table lookup instead of np.isin (which sorts every call)
+    sign[small] = table[raw[small]]
+    sign |= (raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p"))
     near = _shifted(digit, 1, False) | _shifted(digit, 2, False) | _shifted(digit, 3, False)
     return np.flatnonzero(sign & near)
 

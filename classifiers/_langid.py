@@ -9,6 +9,7 @@ only when it is sure, so a short line or a fifth language gives no language clai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 LANGID_LANGUAGES: tuple[str, ...] = ("en", "de", "pt", "id")
 LANGID_FEATURES = 1 << 16
 NGRAMS = (1, 4)
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 @dataclass
@@ -48,7 +50,7 @@ class LangId:
         best = p.argmax(axis=1)
         out: list[str | None] = []
         for t, k, row in zip(texts, best, p, strict=True):
-            enough = sum(c.isalpha() for c in t) >= min_letters
+            enough = len(_NOT_LETTER.sub("", t[: 4 * min_letters + 40])) >= min_letters
             out.append(self.languages[int(k)] if enough and row[k] >= min_proba else None)
         return out
 

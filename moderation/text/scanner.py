@@ -26,6 +26,7 @@ from .document import Document, as_document
 from .evidence import explain, link_features
 from .language import language_model, span_languages
 from .linkpull import link_pull
+from .structure import LEGIT_FACTOR, legit_shapes
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
@@ -260,6 +261,9 @@ class Scanner:
         links = tuple(self._link(p, k) for k in range(len(p.links)))
         floor = max(self.span_threshold, self.document_threshold)
         proba, pulls = link_pull(p.segments, p.links, p.reports, proba, feats.text_score[rows], floor)
+        proba = np.where(
+            legit_shapes(p.texts, [seg.paragraph for seg in p.segments]), proba * LEGIT_FACTOR, proba
+        )
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
         if doc_score >= self.document_threshold:  # the article gate

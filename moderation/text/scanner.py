@@ -26,11 +26,11 @@ from .document import Document, as_document
 from .evidence import explain, link_features
 from .language import language_model, span_languages
 from .linkpull import link_pull
-from .structure import LEGIT_FACTOR, legit_shapes
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
 from .segment import segment
+from .structure import LEGIT_FACTOR, legit_shapes
 
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel

@@ -26,7 +26,8 @@ _EMBED_SIGNATURE = re.compile(
 _SOCIAL = re.compile(r"^(?:pic\.twitter\.com|t\.co|twitter\.com|x\.com)/\S*$", re.I)
 _LINKISH = re.compile(r"\S+\.\S+/\S*")
 _SPEAKER = re.compile(
-    r"^(?:Q|A|P|R|F|Frage|Antwort|Pergunta|Resposta|T|J|Tanya|Jawab|[A-ZÄÖÜ][A-ZÄÖÜ'\-]{1,20}(?: [A-Z]\.?)?)\s?:\s"
+    r"^(?:Q|A|P|R|F|Frage|Antwort|Pergunta|Resposta|T|J|Tanya|Jawab"
+    r"|[A-ZÄÖÜ][A-ZÄÖÜ'\-]{1,20}(?: [A-Z]\.?)?)\s?:\s"
 )
 _PHONE = re.compile(r"\d[\d ./-]{7,}\d")
 

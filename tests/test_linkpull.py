@@ -35,7 +35,7 @@ def test_the_lexical_model_alone_or_a_quoted_indicator_does_not_lift():
     quoted = [_link(5, 12, raw="crypto-double[.]top", obfuscated=True)], [_report("malicious")]
     for links, reports in (model_only, quoted):
         out, pulls = link_pull(SEGS, links, reports, proba, np.ones(3), 0.6)
-        assert pulls == [None, None, None] and np.array_equal(out, proba)
+        assert pulls == [None, None, None] and (out <= proba).all()
     listed = [_link(5, 12)], [_report("malicious", rule_score=0.12, hits=("blocked",))]
     assert link_pull(SEGS, *listed, proba, np.zeros(3), 0.6)[1][0] == "malicious"
 
@@ -53,3 +53,9 @@ def test_a_real_malicious_link_makes_its_sentence_a_span():
         "Play slots online and win real money: http://lucky-spin.top/go/vip"
     ]
     assert "It's quite common" in result.cleaned_text
+
+
+def test_quoted_indicators_pull_towards_clean():
+    links = [_link(5, 12, raw="crypto-double[.]top", obfuscated=True)]
+    out, _ = link_pull(SEGS, links, [_report("neutral")], np.array([0.8, 0.1, 0.1]), np.ones(3), 0.6)
+    assert out[0] < 0.5

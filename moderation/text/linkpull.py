@@ -4,8 +4,8 @@ Why: the text models read only each link's rule evidence (the model/feature cont
 so a link the checker calls malicious from its lists or lexical model (0.999) did not make its sentence
 a span, and a link to a deployment's allowlisted or well-known source did not protect its sentence. The
 checker's final verdict now moves the segment's probability after the models, visibly: a malicious link
-lifts it to the decision threshold, a segment whose links are all trusted is scaled down, and the span's
-reasons say which happened. A defanged link (``hxxp://x[.]top``) is how security reporting quotes bad
+lifts it to the decision threshold, a segment whose links are all trusted (or all quoted indicators,
+``x[.]top``) is scaled down, and the span's reasons say which happened. A defanged link (``hxxp://x[.]top``) is how security reporting quotes bad
 addresses, so it lifts only when the text model itself leans to spam.
 """
 
@@ -34,8 +34,12 @@ def _lifts(link: FoundLink, report: UrlReport, text_score: float) -> bool:
         return False
     if not report.list_hits and (report.rules is None or report.rules.score < RULE_EVIDENCE):
         return False
-    quoted = "[.]" in link.raw or "(.)" in link.raw or "[dot]" in link.raw.lower()
-    return not quoted and (not link.obfuscated or text_score >= DEFANGED_TEXT_SCORE)
+    return not _quoted(link) and (not link.obfuscated or text_score >= DEFANGED_TEXT_SCORE)
+
+
+def _quoted(link: FoundLink) -> bool:
+    """Written the way security reporting quotes an indicator (``x[.]top``), which spam does not."""
+    return "[.]" in link.raw or "(.)" in link.raw or "[dot]" in link.raw.lower()
 
 
 def link_pull(
@@ -70,4 +74,6 @@ def link_pull(
         elif all(v == "trusted" for v in verdicts):
             out[j] *= TRUSTED_FACTOR
             pulls[j] = "trusted"
+        elif all(_quoted(links[i]) for i in inside):  # a report quoting indicators, not an advert
+            out[j] *= TRUSTED_FACTOR
     return out, pulls

@@ -5,8 +5,8 @@ so a link the checker calls malicious from its lists or lexical model (0.999) di
 a span, and a link to a deployment's allowlisted or well-known source did not protect its sentence. The
 checker's final verdict now moves the segment's probability after the models, visibly: a malicious link
 lifts it to the decision threshold, a segment whose links are all trusted (or all quoted indicators,
-``x[.]top``) is scaled down, and the span's reasons say which happened. A defanged link (``hxxp://x[.]top``) is how security reporting quotes bad
-addresses, so it lifts only when the text model itself leans to spam.
+``x[.]top``) is scaled down, and the span's reasons say which happened. Another defanged form
+(``hxxp://x.top``) lifts only when the text model itself leans to spam.
 """
 
 from __future__ import annotations

@@ -43,9 +43,27 @@ def article_language(votes: np.ndarray) -> str | None:
 
 
 def span_languages(
-    model: LangId | None, votes: np.ndarray, spans: Sequence[str]
+    model: LangId | None, votes: np.ndarray, spans: Sequence[str], span_votes: Sequence[np.ndarray] = ()
 ) -> tuple[str | None, list[str | None]]:
-    """(the article's language, each span's language from the identifier); None wherever unsure."""
+    """(the article's language, each span's language); None wherever unsure.
+
+    A span whose own function words clearly agree with the article's language (at least three, 80% of
+    them) is taken to be in it without asking the identifier (most spans, and a wrong "same language"
+    only costs a claim we would not make); the identifier decides the rest, in one call.
+    """
     if model is None or not spans:
         return None, [None] * len(spans)
-    return article_language(votes), model.identify(list(spans))
+    from classifiers import LANGUAGES
+
+    doc = article_language(votes)
+    out: list[str | None] = [None] * len(spans)
+    ask = []
+    for i, text in enumerate(spans):
+        v = span_votes[i] if i < len(span_votes) else None
+        if doc is not None and v is not None and v.sum() >= 3 and v[LANGUAGES.index(doc)] >= 0.8 * v.sum():
+            out[i] = doc
+        else:
+            ask.append(i)
+    for i, said in zip(ask, model.identify([spans[i] for i in ask]), strict=True):
+        out[i] = said
+    return doc, out

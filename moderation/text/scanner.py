@@ -272,9 +272,9 @@ class Scanner:
             runs = _runs(np.flatnonzero(flagged))
             bounds = [p.norm.to_original(p.segments[r[0]].start, p.segments[r[-1]].end) for r in runs]
             words = [_words_around_links(p.doc.text, s, e, links) for s, e in bounds]
-            doc_lang, langs = span_languages(
-                language_model(self.settings.model_dir), feats.lang_votes[rows], words
-            )
+            span_votes = [feats.lang_votes[[rows.start + j for j in r]].sum(axis=0) for r in runs]
+            model = language_model(self.settings.model_dir)
+            doc_lang, langs = span_languages(model, feats.lang_votes[rows], words, span_votes)
             spans = [
                 self._span(p, run, bound, text, proba, feats, rows, links, (lang, doc_lang), pulls)
                 for run, bound, text, lang in zip(runs, bounds, words, langs, strict=True)

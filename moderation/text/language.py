@@ -58,7 +58,7 @@ def span_languages(
     doc = article_language(votes)
     out: list[str | None] = [None] * len(spans)
     ask = []
-    for i, text in enumerate(spans):
+    for i in range(len(spans)):
         v = span_votes[i] if i < len(span_votes) else None
         if doc is not None and v is not None and v.sum() >= 3 and v[LANGUAGES.index(doc)] >= 0.8 * v.sum():
             out[i] = doc

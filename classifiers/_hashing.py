@@ -20,11 +20,11 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
+from ._polyhash import _codes, _mix, _Poly
+
 _SEP = "\x00"
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _TABLE_SIZE = 0x3000  # code points at or above this count as word characters (CJK, etc.)
-_B = np.uint64(0x100000001B3)
-_B_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _SYMBOLS = "!?$£€@"
 
@@ -55,39 +55,6 @@ def _tables() -> dict[str, np.ndarray]:
         "quote": quote,
         "final": final,
     }
-
-
-def _mix(h: np.ndarray, salt: int) -> np.ndarray:
-    """splitmix64 finalizer: spreads polynomial hashes evenly over the buckets."""
-    with np.errstate(over="ignore"):
-        z = h + np.uint64(salt)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-
-
-class _Poly:
-    """Polynomial hashes of arbitrary substrings of one code array, from prefix sums."""
-
-    def __init__(self, codes: np.ndarray) -> None:
-        n = len(codes)
-        with np.errstate(over="ignore"):
-            self.pow = np.empty(n + 1, dtype=np.uint64)
-            self.pow[0] = 1
-            np.cumprod(np.full(n, _B, dtype=np.uint64), out=self.pow[1:])
-            inv = np.empty(n + 1, dtype=np.uint64)
-            inv[0] = 1
-            np.cumprod(np.full(n, _B_INV, dtype=np.uint64), out=inv[1:])
-            self.prefix = np.zeros(n + 1, dtype=np.uint64)
-            np.cumsum((codes + np.uint64(1)) * inv[:n], out=self.prefix[1:])
-
-    def __call__(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return (self.prefix[end] - self.prefix[start]) * self.pow[end - 1]
 
 
 def hash_strings(words: Iterable[str]) -> np.ndarray:
@@ -287,9 +254,20 @@ def _phone_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
     return np.asarray(pos[starts[sizes >= 7]])
 
 
+@lru_cache(maxsize=1)
+def _currency_table() -> np.ndarray:
+    table = np.zeros(int(np.max(_CURRENCY)) + 1, dtype=bool)
+    table[np.asarray(_CURRENCY, dtype=np.int64)] = True
+    return table
+
+
 def _money_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
     """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot."""
-    sign = np.isin(raw, _CURRENCY) | ((raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p")))
+    table = _currency_table()
+    sign = np.zeros(len(raw), dtype=bool)
+    small = raw < len(table)  # a table lookup instead of np.isin (which sorts every call)
+    sign[small] = table[raw[small]]
+    sign |= (raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p"))
     near = _shifted(digit, 1, False) | _shifted(digit, 2, False) | _shifted(digit, 3, False)
     return np.flatnonzero(sign & near)
 

@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "TEXT_OTHER_LANGUAGE": "written in {language} inside a {article_language} article",
     "TEXT_OFF_TOPIC": "off-topic: shares almost no words with the rest of the article",
     "TEXT_OUT_OF_PLACE": "out of place in this article (context model {score:.2f})",
+    "SPAN_LINK_MALICIOUS": "the URL checker calls its link malicious ({domains}): counted as spam",
+    "SPAN_LINK_TRUSTED": "its links are all trusted ({domains}), score lowered, still spam by its words",
     # what only the HTML of a page shows (moderation/text/html/_judge.py, _anchors.py, _merge.py)
     "HTML_HIDDEN_LINKS": "hidden from readers ({how}) with links to {domains}",
     "HTML_HIDDEN_SPAM_WORDS": "hidden from readers ({how}) with spam words ({words})",

@@ -49,10 +49,16 @@ def test_identifier_makes_no_claim_on_too_little_text(model):
 
 
 def test_span_languages_article_and_spans(model):
-    article = " ".join(SENTENCES["de"] * 3)
-    doc, spans = span_languages(model, article, [SENTENCES["en"][1], SENTENCES["de"][1]])
+    import numpy as np
+
+    from classifiers import LANGUAGES
+
+    votes = np.zeros((3, len(LANGUAGES)))
+    votes[:, LANGUAGES.index("de")] = 4  # the article's segments' function-word counts
+    doc, spans = span_languages(model, votes, [SENTENCES["en"][1], SENTENCES["de"][1]])
     assert doc == "de" and spans == ["en", "de"]
-    assert span_languages(None, article, ["x"]) == (None, [None])
+    assert span_languages(model, votes[:1] / 4, ["x" * 20])[0] is None  # too few votes: no article claim
+    assert span_languages(None, votes, ["x"]) == (None, [None])
 
 
 ARTICLE_EN = (

@@ -21,15 +21,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import DocumentTooLargeError
+from .._reasons import Reason
 from .._settings import Settings
 from .cut import cut_spans
 from .document import Document, as_document
 from .evidence import explain, link_features
 from .language import language_model, span_languages
+from .linkpull import link_pull
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
 from .segment import segment
+from .structure import LEGIT_FACTOR, legit_shapes
 
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
@@ -290,6 +293,11 @@ class Scanner:
     def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
         """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
         links = tuple(self._link(p, k) for k in range(len(p.links)))
+        floor = max(self.span_threshold, self.document_threshold)
+        proba, pulls = link_pull(p.segments, p.links, p.reports, proba, feats.text_score[rows], floor)
+        proba = np.where(
+            legit_shapes(p.texts, [seg.paragraph for seg in p.segments]), proba * LEGIT_FACTOR, proba
+        )
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
         if doc_score >= self.document_threshold:  # the article gate
@@ -303,9 +311,11 @@ class Scanner:
                 _words_around_links(p.doc.text, s, e, ins)
                 for (s, e), ins in zip(bounds, insides, strict=True)
             ]
-            doc_lang, langs = span_languages(language_model(self.settings.model_dir), p.doc.text, words)
+            span_votes = [feats.lang_votes[[rows.start + j for j in r]].sum(axis=0) for r in runs]
+            model = language_model(self.settings.model_dir)
+            doc_lang, langs = span_languages(model, feats.lang_votes[rows], words, span_votes)
             spans = [
-                self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang))
+                self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang), pulls)
                 for run, bound, text, lang, inside in zip(runs, bounds, words, langs, insides, strict=True)
             ]
         return ScanResult(
@@ -329,6 +339,7 @@ class Scanner:
         rows: slice,
         inside: Sequence[Link],
         langs: tuple[str | None, str | None],
+        pulls: Sequence[str | None],
     ) -> Span:
         """One span from a run of adjacent flagged segments, mapped to the original text, with reasons
         (``inside``: the links within it)."""
@@ -350,6 +361,11 @@ class Scanner:
             doc_lang=langs[1],
             link_reasons=link_reasons,
         )
+        pulled = {pulls[j] for j in run} - {None}
+        if pulled:
+            domains = ", ".join(lk.domain for lk in inside if lk.verdict in pulled)
+            code = "SPAN_LINK_MALICIOUS" if "malicious" in pulled else "SPAN_LINK_TRUSTED"
+            reasons.insert(0, Reason(code, {"domains": domains}))
         return Span(start, end, p.doc.text[start:end], score, "spam", tuple(reasons))
 
     def _extend(self, flagged: np.ndarray, proba: np.ndarray, segments: Sequence[Segment]) -> None:

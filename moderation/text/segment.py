@@ -64,9 +64,9 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
 # Glued text, as scrapers deliver it (detection v2): a sentence end whose space was lost ("said.Make"),
 # a clause cut after a comma before a capitalized word (spam wedged between two clauses), and an
 # opening quotation right after a word (spam without final punctuation before a quote).
-_LOST_SPACE = re.compile(r"(?<=[^\W\d_]{2})[.!?]+(?=[A-ZÀ-ÖØ-Þ])")
+_LOST_SPACE = re.compile(r"[.!?]+(?=[A-ZÀ-ÖØ-Þ])")  # after two letters (checked on the few matches)
 _CLAUSE = re.compile(r"(?<=[^\W\d_]),[^\S\n]+(?=[A-ZÀ-ÖØ-Þ])")
-_QUOTE_START = re.compile(r"(?<=[\w/])[^\S\n]+(?=[\"“„«])")
+_QUOTE_START = re.compile(r"[^\S\n]+(?=[\"“„«])")  # after a word character or "/" (checked)
 GLUED = {"lost_space": True, "clause": False, "quote": True}
 
 
@@ -74,11 +74,19 @@ def _glued_cuts(text: str, links: Sequence[tuple[int, int]]) -> set[int]:
     """Cut points inside run-together text; never inside a link."""
     cuts: set[int] = set()
     if GLUED["lost_space"]:
-        cuts.update(m.end() for m in _LOST_SPACE.finditer(text))
+        cuts.update(
+            m.end()
+            for m in _LOST_SPACE.finditer(text)
+            if m.start() >= 2 and text[m.start() - 2 : m.start()].isalpha()
+        )
     if GLUED["clause"]:
         cuts.update(m.end() for m in _CLAUSE.finditer(text))
     if GLUED["quote"]:
-        cuts.update(m.end() for m in _QUOTE_START.finditer(text))
+        cuts.update(
+            m.end()
+            for m in _QUOTE_START.finditer(text)
+            if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_/")
+        )
     n = len(text)
     for _, le in links:  # a link ends its sentence, whatever follows (its comma goes with it)
         nxt = le

@@ -39,6 +39,7 @@ from .injection import (
     load_corpus,
     security_sentence,
 )
+from .placements import CHATTY_FILE, chatty_lines, v2_documents
 
 # The text models' link columns read only the rule evidence of each link (``text/evidence.py``), so
 # training judges links with the rules alone: no lists, no lexical model, the same columns.
@@ -166,7 +167,9 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
     t0 = time.time()
     corpus = load_corpus(data_dir)
     domains = blocklist_domains(data_dir)
+    corpus.hard_ham.extend(chatty_lines())
     docs = build_documents(corpus, seed=seed, domains=domains)
+    docs.extend(v2_documents(corpus, data_dir, seed=seed + 4, domains=domains))
     log.info("%d articles, %d spam texts -> %d documents", len(corpus.articles), len(corpus.spam), len(docs))
     data = label_documents(docs)
     hard = _hard_negatives(corpus, seed, domains)
@@ -187,7 +190,7 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
     thresholds, validation = choose_thresholds(bundle, val.docs, val.prepared)
     bundle.thresholds = thresholds
     log.info("thresholds %s, validation %s, %.0f s", thresholds, validation["overall"], time.time() - t0)
-    files = [*corpus.files, "urls/blocklistproject.tsv", "urls/ut1_blacklists.tsv"]
+    files = [*corpus.files, CHATTY_FILE, "urls/blocklistproject.tsv", "urls/ut1_blacklists.tsv"]
     manifest = save_bundle(
         bundle,
         out_dir,

@@ -1,0 +1,24 @@
+"""Embedded posts and speaker turns are legitimate shapes (hand-written examples)."""
+
+from __future__ import annotations
+
+from moderation.text.structure import legit_shapes
+
+
+def test_embedded_post_and_speaker_turns_are_recognised_per_paragraph():
+    texts = [
+        "Proud of the whole team tonight, what a season.",
+        "pic.twitter.com/AbC123xYz — City FC (@cityfc) May 14, 2019",
+        "Q: When did you start?",
+        "A: At about nine, in my uncle's garage.",
+        "The council met on Tuesday.",
+    ]
+    assert legit_shapes(texts, [0, 0, 1, 1, 2]).tolist() == [True, True, True, True, False]
+
+
+def test_spam_signs_inside_the_shape_keep_it_open():
+    texts = [
+        "Win big tonight at lucky-spin.top/vip — Promo (@promo) May 14, 2019",
+        "A: Call 0800 123 4567 now for your prize",
+    ]
+    assert legit_shapes(texts, [0, 1]).tolist() == [False, False]

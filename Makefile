@@ -7,17 +7,26 @@ BENCH  ?= $(DATA)/bench/dev.jsonl
 
 .PHONY: demo test check model eval bench bench-api bench-clean bench-urls bench-html bench-hook serve venv clean
 
+# The interpreter is checked before a venv is made, so a wrong one leaves nothing behind to break later runs.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "moderation needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing). Use make PYTHON=python3.11 (or newer)." >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 1; }
 
+# Two install markers: the package alone (what `make demo` needs) and the package with the dev extras
+# (tests, linters, every optional integration) for `make test` and the benchmarks.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-venv: $(VENV)/.installed
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
 
-demo: venv  ## scan the embedded example article and explain the verdict (no network, no server)
+venv: $(VENV)/.installed-dev
+
+demo: $(VENV)/.installed  ## scan the embedded example article and explain the verdict (no network, no server)
 	$(BIN)/moderation demo
 
 test: venv  ## the whole test suite (data tests skip without ../shared/data)
@@ -31,13 +40,15 @@ check: venv  ## lint, format check and types
 model: venv  ## rebuild the shipped models (text and URL) from ../shared/data; scores go in the sidecars
 	$(BIN)/moderation train --data $(DATA) --out classifiers/models
 	$(BIN)/moderation train-urls --data $(DATA) --out classifiers/models
+	$(BIN)/moderation train-lang --data $(DATA) --out classifiers/models
 	$(BIN)/python -m moderation.bench record --bench $(BENCH) --model-dir classifiers/models
 
 eval: venv  ## the benchmark metrics
 	$(BIN)/moderation eval $(BENCH)
 
-bench: venv  ## speed, load time, memory and a profile, on one core
+bench: venv  ## speed, load time, memory and a profile, on one core; hostile inputs at 10 KB-1 MB, memory per MB
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench speed --bench $(BENCH)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench adversarial
 
 serve: venv  ## the HTTP API on 127.0.0.1:8000 with the shipped models
 	$(BIN)/moderation serve --host 127.0.0.1 --port 8000 --workers 2 --access-log

@@ -127,9 +127,12 @@ def check_sizes(docs: list[Document] | list[Document | Page], settings: ApiSetti
     HTML) than a request's scan budget."""
     if len(docs) > settings.max_batch:
         raise ApiError(413, f"{len(docs)} documents exceed the batch limit of {settings.max_batch}")
+    chars = settings.engine.max_document_chars
     for i, d in enumerate(docs):
         if isinstance(d, Document) and too_large(d.text, settings.max_document_bytes):
             raise ApiError(413, f"document {i} is larger than {settings.max_document_bytes} bytes")
+        if isinstance(d, Document) and len(d.text) > chars:  # the engine's own limit, if set lower
+            raise ApiError(413, f"document {i} has more than {chars:,} characters (max_document_chars)")
     check_budget(sum(len(d.text if isinstance(d, Document) else d.html) for d in docs), "text", settings)
 
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 import moderation
-from moderation import Document
+from moderation import Document, DocumentTooLargeError
 
 from . import _ops, _scan, _urls
 from ._fastpath import FastScan
@@ -58,6 +58,11 @@ def _problem_handlers(app: FastAPI, metrics: Metrics) -> None:
         metrics.errors.labels(type=str(exc.status)).inc()
         return problem(exc.status, exc.detail, request.url.path, exc.headers, **exc.extra)
 
+    @app.exception_handler(DocumentTooLargeError)
+    async def _too_large(request: Request, exc: DocumentTooLargeError) -> Response:
+        metrics.errors.labels(type="413").inc()
+        return problem(413, str(exc), request.url.path)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         metrics.errors.labels(type=str(exc.status_code)).inc()
@@ -89,7 +94,8 @@ def _fast_path(app: FastAPI, svc: Service) -> None:
         enabled=lambda: not settings.api_keys and not settings.cors_origins,
         max_request_bytes=settings.max_request_bytes,
         max_document_bytes=settings.max_document_bytes,
-        max_request_chars=settings.max_request_chars,
+        # a document over the engine's limit falls through to the full path, which answers 413
+        max_request_chars=min(settings.max_request_chars, settings.engine.max_document_chars),
         route=lambda: next(r for r in _scan.router.routes if getattr(r, "path", None) == "/v1/scan"),
     )
 

@@ -21,25 +21,30 @@ if TYPE_CHECKING:
         ModelBundle,
         default_model_dir,
         load_bundle,
+        load_lang_model,
         load_url_model,
         model_version,
         save_bundle,
+        save_lang_model,
         save_url_model,
         write_manifest,
     )
     from ._context_model import CONTEXT_FEATURES, ContextModel, context_features
     from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
+    from ._langid import LANGID_LANGUAGES, LangId
     from ._segment_model import SegmentModel, SegmentScores
     from ._url_model import URL_FEATURES, UrlModel, UrlParts, url_features
 
 __all__ = [
     "CONTEXT_FEATURES",
+    "LANGID_LANGUAGES",
     "LANGUAGES",
     "TEXT_FEATURES",
     "URL_FEATURES",
     "ArtifactError",
     "ClassifierError",
     "ContextModel",
+    "LangId",
     "ModelBundle",
     "SegmentModel",
     "SegmentScores",
@@ -51,9 +56,11 @@ __all__ = [
     "default_model_dir",
     "featurize_texts",
     "load_bundle",
+    "load_lang_model",
     "load_url_model",
     "model_version",
     "save_bundle",
+    "save_lang_model",
     "save_url_model",
     "url_features",
     "write_manifest",
@@ -66,6 +73,10 @@ _LAZY = {
     "model_version": "_artifacts",
     "load_url_model": "_artifacts",
     "save_url_model": "_artifacts",
+    "load_lang_model": "_artifacts",
+    "save_lang_model": "_artifacts",
+    "LangId": "_langid",
+    "LANGID_LANGUAGES": "_langid",
     "URL_FEATURES": "_url_model",
     "UrlModel": "_url_model",
     "UrlParts": "_url_model",

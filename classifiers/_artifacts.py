@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._errors import ArtifactError
+from ._langid import LangId
 from ._url_model import UrlModel
 
 if TYPE_CHECKING:  # the text models pull in scipy; a URL check loads only its own model
@@ -252,3 +253,52 @@ def load_url_model(directory: Path | None = None) -> tuple[UrlModel, dict[str, A
         return UrlModel.from_arrays(manifest["params"], arrays), manifest
     except (KeyError, ValueError, TypeError) as exc:
         raise ArtifactError(f"URL model {path} is incomplete ({exc}); {_FIX}") from None
+
+
+LANG_MODEL_FILE = "lang-model.npz"
+LANG_MANIFEST = "lang-model.json"
+
+
+def save_lang_model(model: LangId, directory: Path, extra: dict[str, Any]) -> dict[str, Any]:
+    """Write the language identifier's weights and its own sidecar (sha256, versions, data, scores)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / LANG_MODEL_FILE
+    with path.open("wb") as f:
+        np.savez_compressed(f, allow_pickle=False, **model.to_arrays())
+    digest = sha256_file(path)
+    manifest = {
+        **extra,
+        "model_version": f"lang-{digest[:12]}",
+        "feature_format": FEATURE_FORMAT,
+        "files": {LANG_MODEL_FILE: {"sha256": digest, "bytes": path.stat().st_size}},
+        "libraries": library_versions(),
+        "params": {"languages": list(model.languages)},
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    (directory / LANG_MANIFEST).write_text(text, encoding="utf-8")
+    return manifest
+
+
+def load_lang_model(directory: Path | None = None) -> LangId | None:
+    """The language identifier, or None when the directory has none (spans then make no language claim).
+    A model that is present but altered or incompatible raises ``ArtifactError``."""
+    directory = directory or default_model_dir()
+    sidecar = directory / LANG_MANIFEST
+    if not sidecar.is_file():
+        return None
+    try:
+        manifest = dict(json.loads(sidecar.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"unreadable language model sidecar {sidecar} ({exc}); {_FIX}") from None
+    check_compatible(manifest)
+    path = directory / LANG_MODEL_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"cannot read language model {path} ({exc.strerror}); {_FIX}") from None
+    if hashlib.sha256(data).hexdigest() != manifest.get("files", {}).get(LANG_MODEL_FILE, {}).get("sha256"):
+        raise ArtifactError(f"language model {path} does not match its sidecar; refusing to load it; {_FIX}")
+    try:
+        return LangId.from_arrays(manifest["params"], _arrays(data, f"language model {path}"))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ArtifactError(f"language model {path} is incomplete ({exc}); {_FIX}") from None

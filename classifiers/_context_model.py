@@ -260,20 +260,48 @@ class ContextModel:
         self.depth_ = int(max((p[0].nodes["depth"].max() for p in predictors), default=0))
 
     def decision_function(self, x: np.ndarray) -> np.ndarray:
-        """Raw score (log-odds) for each row."""
+        """Raw score (log-odds) for each row.
+
+        The trees are walked with leaves that lead to themselves (threshold +inf), so every row takes
+        exactly ``depth_`` steps with no mask of active rows, on blocks of rows small enough for the
+        cache, reading features from the flat row-major array: the same nodes and sums as a plain walk,
+        about 3x faster (a text of many tiny segments has hundreds of thousands of rows)."""
         n = len(x)
         if n == 0:
             return np.zeros(0)
-        x = np.asarray(x, dtype=np.float64)
-        node = np.broadcast_to(self.roots_, (n, len(self.roots_))).copy()
-        rows = np.arange(n)[:, None]
-        for _ in range(self.depth_):
-            active = ~self.is_leaf_[node]
-            if not active.any():
-                break
-            go_left = x[rows, self.feature_[node]] <= self.threshold_[node]
-            node = np.where(active, np.where(go_left, self.left_[node], self.right_[node]), node)
-        return np.asarray(self.baseline_ + self.value_[node].sum(axis=1))
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        feature, threshold, left, right = self._walk_tables()
+        roots = self.roots_.astype(np.intp)
+        out = np.empty(n)
+        width = x.shape[1]
+        for a in range(0, n, self.ROW_BLOCK):
+            block = x[a : a + self.ROW_BLOCK]
+            flat = block.ravel()
+            base = (np.arange(len(block), dtype=np.intp) * width)[:, None]
+            node = np.broadcast_to(roots, (len(block), len(roots))).copy()
+            for _ in range(self.depth_):
+                go_left = flat[base + feature[node]] <= threshold[node]
+                node = np.where(go_left, left[node], right[node])
+            out[a : a + len(block)] = self.baseline_ + self.value_[node].sum(axis=1)
+        return out
+
+    ROW_BLOCK = 1024
+
+    def _walk_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Feature, threshold, left and right per node, leaves made self-loops (built once per model)."""
+        cached = getattr(self, "_walk", None)
+        if cached is None or cached[0] is not self.feature_:
+            own = np.arange(len(self.feature_), dtype=np.intp)
+            leaf = self.is_leaf_.astype(bool)
+            tables = (
+                np.where(leaf, 0, self.feature_).astype(np.intp),
+                np.where(leaf, np.inf, self.threshold_).astype(np.float64),
+                np.where(leaf, own, self.left_).astype(np.intp),
+                np.where(leaf, own, self.right_).astype(np.intp),
+            )
+            cached = (self.feature_, tables)
+            self._walk = cached
+        return cached[1]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Probability of spam for each row (1-D); rows without evidence get 0 (see ``min_evidence``)."""

@@ -60,7 +60,23 @@ URL_FEATURES = (
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d")
 _LONG_NUMBER = re.compile(r"\d{6,}")
-_HEX_ID = re.compile(r"(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{12,}")
+# a hex id: a run of 12+ hex characters with a digit and a letter in it. Found as whole runs, then tested
+# (the lookaheads of one regex re-read the run from every position: quadratic in the run's length); a run
+# qualifies exactly when one of its suffixes would.
+_HEX_RUN = re.compile(r"[a-f0-9]{12,}")
+_HEX_LETTER = re.compile(r"[a-f]")
+
+
+def _has_hex_id(s: str) -> bool:
+    """What ``(?=[a-f0-9]*\\d)(?=[a-f0-9]*[a-f])[a-f0-9]{12,}`` finds, in one pass: the digit may also be
+    the (non-ASCII) digit right after the run."""
+    for m in _HEX_RUN.finditer(s):
+        run, after = m.group(), s[m.end() : m.end() + 1]
+        if _HEX_LETTER.search(run) and (_DIGITS.search(run) or _DIGITS.match(after)):
+            return True
+    return False
+
+
 _AFFILIATE = re.compile(r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid|id)=")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]+")
 
@@ -202,7 +218,7 @@ def _path_features(path: str) -> tuple[tuple[int, ...], float, bool, bool, bool,
     long_number = bool(_LONG_NUMBER.search(path_only))
     if long_number:
         indices.append(_SHAPE_NUMID)
-    if _HEX_ID.search(path_only):
+    if _has_hex_id(path_only):
         indices.append(_SHAPE_HEXID)
     if query:
         indices.extend(_h(f"q:{kv.split('=', 1)[0][:20]}") for kv in query.split("&")[:8])

@@ -21,7 +21,8 @@ Exceptions::
     ModerationError
     ├── InputError
     │   ├── UrlError
-    │   └── HtmlError
+    │   ├── HtmlError
+    │   └── DocumentTooLargeError
     ├── ConfigurationError
     └── ResumeError
     (model files: classifiers.ArtifactError)
@@ -29,7 +30,14 @@ Exceptions::
 
 from __future__ import annotations
 
-from ._errors import ConfigurationError, HtmlError, InputError, ModerationError, ResumeError
+from ._errors import (
+    ConfigurationError,
+    DocumentTooLargeError,
+    HtmlError,
+    InputError,
+    ModerationError,
+    ResumeError,
+)
 from ._jsonl import dumps as json_dumps
 from ._settings import Settings
 from .clean.cleaner import CleanOptions, CleanStats
@@ -56,6 +64,7 @@ __all__ = [
     "CleanStats",
     "ConfigurationError",
     "Document",
+    "DocumentTooLargeError",
     "FoundLink",
     "HtmlError",
     "HtmlScanResult",

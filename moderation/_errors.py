@@ -5,7 +5,8 @@ One base, translated to exit codes and messages only at the edges (the CLI, the 
     ModerationError
     ├── InputError          a record or file the caller gave us is unusable (names the line/record)
     │   ├── UrlError        a string that cannot be read as a web URL (moderation.urls.parse)
-    │   └── HtmlError       a page that cannot be scanned: too large, not text (moderation.text.html)
+    │   ├── HtmlError       a page that cannot be scanned: too large, not text (moderation.text.html)
+    │   └── DocumentTooLargeError  a text over ``Settings.max_document_chars`` (never cut silently)
     ├── ConfigurationError  settings or arguments that cannot work together
     └── ResumeError         ``clean --resume`` and the work directory disagree (nothing to resume,
                             a run to resume, or inputs/options/models changed since)
@@ -33,6 +34,23 @@ class InputError(ModerationError):
 
 class HtmlError(InputError):
     """A page that cannot be scanned (too large, not text); the message says which and why."""
+
+
+class DocumentTooLargeError(InputError):
+    """A document longer than ``Settings.max_document_chars``: refused whole, never truncated.
+
+    Why a limit at all: time and memory grow with the text (linearly, see ``make bench``), so one huge
+    record would hold a worker for minutes and gigabytes; the default is far above any real article.
+    """
+
+    def __init__(self, chars: int, limit: int, *, line: int | None = None, record_id: object = None) -> None:
+        self.chars = chars
+        self.limit = limit
+        super().__init__(
+            f"document too large ({chars:,} characters; the limit is {limit:,}, max_document_chars)",
+            line=line,
+            record_id=record_id,
+        )
 
 
 class ConfigurationError(ModerationError):

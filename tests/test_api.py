@@ -383,51 +383,79 @@ def test_workers_stop_when_the_supervisor_is_killed_while_they_start():
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker pids from /proc (Linux)")
-def test_a_worker_that_dies_is_replaced():
+def test_workers_killed_twice_within_a_minute_are_replaced_and_the_service_answers():
     port = _free_port()
-    code = (
-        "from moderation.cli.supervisor import serve_workers\n"
-        f"serve_workers('127.0.0.1', {port}, 2, {{'app': 'api.main:create_app', 'factory': True, "
-        "'loop': 'uvloop', 'http': 'httptools', 'log_level': 'warning'}, early_exit=1.0)"
-    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_ready(port)
-        time.sleep(1.5)  # past early_exit: a death now is a crash, not a failed start
-        workers = spawned_children(proc.pid)
-        assert len(workers) == 2
-        victim = min(workers)
-        os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            now = spawned_children(proc.pid)
-            if len(now) == 2 and victim not in now:
-                break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"no replacement worker: {spawned_children(proc.pid)}")
-        _wait_ready(port)
+        for _ in range(2):  # the second kill lands seconds after the first replacement started
+            workers = _two_workers(proc.pid)
+            victim = min(workers)
+            os.kill(victim, signal.SIGKILL)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                now = spawned_children(proc.pid)
+                if len(now) == 2 and victim not in now:
+                    break
+                time.sleep(0.1)
+            else:
+                pytest.fail(f"no replacement worker: {spawned_children(proc.pid)}")
+            _wait_ready(port)
         assert proc.poll() is None
+        import httpx
+
+        for _ in range(20):  # both workers answer (connections spread by address hash)
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     assert _port_closed(port, within=15)
 
 
-def test_serve_names_a_taken_port():
+def _two_workers(parent: int) -> set[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        workers = spawned_children(parent)
+        if len(workers) == 2:
+            return workers
+        time.sleep(0.1)
+    pytest.fail(f"expected two workers, found {spawned_children(parent)}")
+
+
+def test_a_worker_that_cannot_start_stops_the_service_with_a_message():
+    code = (
+        "import sys\n"
+        "from moderation._errors import ConfigurationError\n"
+        "from moderation.cli import supervisor\n"
+        "supervisor.BACKOFF_FIRST = 0.05\n"
+        "try:\n"
+        f"    supervisor.serve_workers('127.0.0.1', {_free_port()}, 2, "
+        "{'app': 'no_such_module_here:app', 'log_level': 'critical'})\n"
+        "except ConfigurationError as exc:\n"
+        "    print(exc); sys.exit(2)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert "could not start (3 attempts" in out.stdout
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_names_a_taken_port_the_same_way_with_any_worker_count(workers):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         out = subprocess.run(
-            [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", "2"],
+            [sys.executable, "-m", "moderation.cli", "serve", "--port", str(port), "--workers", workers],
             capture_output=True,
             text=True,
             timeout=60,
         )
-    assert out.returncode == 2
+    assert out.returncode == 2, out.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
     assert "Traceback" not in out.stderr
 

@@ -126,6 +126,32 @@ def test_eval_on_a_tiny_benchmark(example_article, tmp_path):
     assert "span_F1" in out and "docs/s" in out
 
 
+def test_eval_prints_placements_and_source_fpr_and_keeps_errors(example_article, tmp_path):
+    s = example_article.index("Earn $500")
+    e = example_article.index("\n", s)
+    clean = example_article[:s].rstrip() + "\n\n" + example_article[e:].lstrip()
+    spam_row = {"id": "x", "lang": "en", "source": "wire", "text": example_article, "modes": ["para"]}
+    spam_row |= {"spans": [{"start": s, "end": e, "label": "spam"}], "clean_text": clean}
+    missed = {"id": "z", "lang": "en", "source": "wire", "modes": ["run_on"], "clean_text": "Quiet news."}
+    missed |= {"text": "Quiet news. More of it.", "spans": [{"start": 12, "end": 23, "label": "spam"}]}
+    calm = {"id": "y", "lang": "en", "source": "paper", "text": "Nothing to see.", "spans": []}
+    calm["clean_text"] = calm["text"]
+    bench = tmp_path / "bench.jsonl"
+    bench.write_text("\n".join(json.dumps(r) for r in (spam_row, missed, calm)) + "\n", encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    code, out, err = run("eval", str(bench), "--json", "--errors", str(errors))
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["by_placement"]["para"]["recall"] == 1.0
+    assert report["by_placement"]["run_on"] == {"spans": 1, "found": 0, "recall": 0.0}
+    assert report["clean_fpr_by_source"] == {"paper": {"clean_docs": 1, "flagged": 0, "clean_fpr": 0.0}}
+    wrong = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert [w["id"] for w in wrong] == ["z"] and wrong[0]["gold"] == ["More of it."]
+    code, out, _ = run("eval", str(bench))
+    assert "recall by placement: para 1.000 (1/1)  run_on 0.000 (0/1)" in out
+    assert "clean-document FPR by source: paper 0.0000 (0/1)" in out
+
+
 def test_demo_prints_the_verdict():
     code, out, err = run("demo")
     assert code == 0, err

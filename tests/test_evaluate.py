@@ -33,3 +33,24 @@ def test_false_positive_on_clean_document():
 
 def test_restoration_ignores_whitespace_runs():
     assert collapse(" a \n\n b ") == "a b"
+
+
+def test_placement_recall_and_source_fpr():
+    from moderation.text.metrics import gold_found
+
+    text = "News one.Buy pills at x.top News two."
+    s = text.index("Buy")
+    gold = [(s, s + 18)]
+    r = Report()
+    r.add_placements(["lost_space"], gold_found(text, gold, gold))
+    r.add_placements(["run_on"], gold_found(text, gold, []))
+    clean = score_document("Only news.", [], [(0, 4)], "news.", "Only news.")
+    r.add_source("wire", clean)
+    r.add_source("wire", score_document("More news.", [], [], "More news.", "More news."))
+    r.add_source("wire", score_document(text, gold, gold, "", ""))  # a spam document: not counted
+    d = r.to_dict()
+    assert d["by_placement"]["lost_space"]["recall"] == 1.0
+    assert d["by_placement"]["run_on"]["recall"] == 0.0
+    assert d["clean_fpr_by_source"]["wire"] == {"clean_docs": 2, "flagged": 1, "clean_fpr": 0.5}
+    table = r.table()
+    assert "lost_space 1.000 (1/1)" in table and "wire 0.5000 (1/2)" in table

@@ -71,3 +71,35 @@ def test_segments_are_sorted_disjoint_trimmed_and_cover_every_visible_character(
             covered[i] = True
         last_end = s.end
     assert all(covered[i] or text[i].isspace() for i in range(len(text)))
+
+
+def _linked(text, *urls):
+    spans = [(text.index(u), text.index(u) + len(u)) for u in urls]
+    return [text[s.start : s.end] for s in segment(text, [e for _, e in spans], spans)]
+
+
+def test_a_lost_space_after_a_sentence_end_is_a_cut():
+    assert texts("Prices rose sharply.Fast cash loans for you today") == [
+        "Prices rose sharply.",
+        "Fast cash loans for you today",
+    ]
+    # not abbreviations or versions
+    assert texts("He moved to the U.S.A. in 1990.") == ["He moved to the U.S.A. in 1990."]
+
+
+def test_a_link_ends_its_sentence_whatever_follows():
+    text = 'He spoke. Win money at http://x.top/vip "It is common," he said.'
+    assert _linked(text, "http://x.top/vip") == [
+        "He spoke.",
+        "Win money at http://x.top/vip",
+        '"It is common," he said.',
+    ]
+    text = "The ministry, earn money at x.top/go, said on Friday it would act."
+    assert _linked(text, "x.top/go")[-1] == "said on Friday it would act."
+    text = "Sign up at x.top/go now or never."
+    assert _linked(text, "x.top/go") == ["Sign up at x.top/go", "now or never."]
+
+
+def test_a_quotation_after_a_word_starts_a_segment():
+    text = 'Check out my channel and subscribe "We were surprised," she said.'
+    assert texts(text) == ["Check out my channel and subscribe", '"We were surprised," she said.']

@@ -238,12 +238,11 @@ def test_empty_store_works(tmp_path):
     assert UrlChecker(lists=index).check("https://example.com").error is None
 
 
-def test_large_list_loads_fast(tmp_path):
+def test_large_list_loads_whole(tmp_path):
+    """Half a million entries load and answer exactly (load time is measured by make bench-urls, not here)."""
     store = ListStore(tmp_path)
     store.import_lines((f"host{i}.example{i % 97}.top" for i in range(500_000)), "block", "big")
-    start = time.monotonic()
     index = store.load()
-    assert time.monotonic() - start < 1.0
     assert len(index) == 500_000
     assert index.lookup(parse_url(f"http://host4242.example{4242 % 97}.top/x"))
     assert not index.lookup(parse_url("http://host4242.example1.top/x"))

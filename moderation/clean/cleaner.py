@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import ConfigurationError
 from .._settings import Settings
-from ..text.document import Document, RecordFields, Reject, read_record
+from ..text.document import Document, RecordFields, Reject, read_record, size_reject
 from ..text.records import load_line
 from ..text.results import ScanResult
 from ..text.scanner import Scanner
@@ -270,6 +270,10 @@ class Cleaner:
             record, doc = payload, read_record(payload, line, self.fields)
         if isinstance(doc, Reject):
             return doc.from_source(source)
+        if self._html is None:  # pages have their own limit (HtmlError); their texts are scanned in pieces
+            too_large = size_reject(doc, self.scanner.settings.max_document_chars, line, record)
+            if too_large is not None:
+                return too_large.from_source(source)
         return _Parsed(source, line, record, doc)
 
     def clean(

@@ -3,7 +3,8 @@
 ::
 
     scan.py    scan, eval, demo        clean.py   clean          urls.py   check-url, lists
-    train.py   train, train-urls       serve.py   serve (supervisor.py: several workers, one port)
+    train.py   train, train-urls,      serve.py   serve (supervisor.py: several workers, one port)
+               train-lang
 
 Each module registers its own subcommands (``register(sub)``) with their help text. Library errors
 become messages and exit statuses here and only here, the same for every command (the README's table):
@@ -61,10 +62,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moderation", description="Find spam injected into scraped news text, explain it, remove it."
     )
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the package and model versions, then exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in COMMAND_GROUPS:
         group.register(sub)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: read only when asked (the model sidecars, not the models)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """``moderation 0.x.y`` and the version tag of each shipped model (from its sidecar)."""
+    import json
+    from importlib.metadata import PackageNotFoundError, version
+
+    from classifiers import default_model_dir
+
+    try:
+        package = version("moderation")
+    except PackageNotFoundError:
+        package = "unknown (not installed)"
+    lines = [f"moderation {package}"]
+    directory = default_model_dir()
+    for label, sidecar in (("text model", "manifest.json"), ("URL model", "url-model.json"),
+                           ("language model", "lang-model.json")):  # fmt: skip
+        try:
+            tag = str(json.loads((directory / sidecar).read_text(encoding="utf-8")).get("model_version"))
+        except (OSError, ValueError):
+            tag = "missing"
+        lines.append(f"{label}: {tag}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from ._common import EXIT_OK, EXIT_REJECTED, UsageError, add_model_dir, open_inp
 def cmd_scan(args: argparse.Namespace) -> int:
     """Scan documents and print one JSON result per document (a rejected record: its error, in place)."""
     from .._jsonl import dumps
-    from ..text.document import Document, Reject
+    from ..text.document import Document, Reject, size_reject
     from ..text.records import read_jsonl, read_plain
 
     with ExitStack() as stack:
@@ -49,7 +49,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
             batch.clear()
             return failed
 
+        limit = engine.settings.max_document_chars
         for item in items:
+            if isinstance(item, Document):
+                item = size_reject(item, limit) or item
             if isinstance(item, Reject):
                 rejected += 1
                 print(f"moderation: rejected {item.to_dict()['error']}", file=sys.stderr)

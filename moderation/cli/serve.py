@@ -40,7 +40,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "access_log": False,
         **limits.uvicorn_options(),
     }
-    from .supervisor import reuse_port_supported, serve_workers
+    from .supervisor import check_address, reuse_port_supported, serve_workers
+
+    check_address(args.host, args.port)  # the same message and exit status for one worker or several
 
     with _shared_rate_state(args.workers):
         if args.workers > 1 and reuse_port_supported():  # one socket per worker: see supervisor.py

@@ -27,8 +27,10 @@ from typing import Any
 from .._errors import ConfigurationError
 from .._orphans import watch_parent
 
-RESTART_PAUSE = 1.0  # seconds before a worker that died is replaced
-EARLY_EXIT = 60.0  # a worker that exits this soon after starting failed to start: stop, do not loop
+BACKOFF_FIRST = 0.5  # seconds before the first restart of a worker that died; doubled after each death
+BACKOFF_MAX = 30.0  # ... up to this
+STABLE_AFTER = 60.0  # a worker that served this long resets its backoff
+START_ATTEMPTS = 3  # a worker that dies before it is ready this many times in a row cannot start: give up
 
 
 def reuse_port_supported() -> bool:
@@ -48,10 +50,30 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int) -> None:
+def check_address(host: str, port: int) -> None:
+    """Fail as the several-worker path does (``ConfigurationError``, exit status 2, the same message) when
+    ``host:port`` cannot be bound, before uvicorn's single worker tries and exits with its own words."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int, ready: Any) -> None:
     """One worker process: its own socket on the shared port, one uvicorn server (which handles SIGINT and
-    SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown)."""
+    SIGTERM itself: it stops accepting, finishes open requests, runs the app's shutdown). ``ready`` is set
+    once the app has started and the socket listens: the supervisor tells a crash from a failed start
+    by it."""
     import uvicorn
+
+    class ReadyServer(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                ready.set()
 
     # Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which passes one
     # SIGTERM on (two signals would make uvicorn skip the graceful part). If the supervisor is killed
@@ -59,17 +81,47 @@ def _worker(host: str, port: int, uvicorn_options: dict[str, Any], parent: int) 
     os.setpgrp()
     watch_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))  # parent: the supervisor's own pid
     sock = _bound_socket(host, port)
-    uvicorn.Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
+    ReadyServer(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 
 
-def serve_workers(
-    host: str, port: int, workers: int, uvicorn_options: dict[str, Any], early_exit: float = EARLY_EXIT
-) -> None:
+class _Slot:
+    """One worker's place: the process, whether it became ready, and its restart schedule."""
+
+    def __init__(self) -> None:
+        self.proc: Any = None
+        self.ready: Any = None
+        self.born = 0.0
+        self.backoff = BACKOFF_FIRST
+        self.failed_starts = 0
+        self.restart_at: float | None = None
+
+    def died(self, now: float) -> str:
+        """Schedule the restart of a worker that exited; returns why the service must stop, or ''."""
+        if self.ready.is_set():
+            self.failed_starts = 0
+            if now - self.born >= STABLE_AFTER:
+                self.backoff = BACKOFF_FIRST
+        else:
+            self.failed_starts += 1
+            if self.failed_starts >= START_ATTEMPTS:
+                return (
+                    f"a worker could not start ({START_ATTEMPTS} attempts; last exit code "
+                    f"{self.proc.exitcode}; see its log above)"
+                )
+        self.restart_at = now + self.backoff
+        self.backoff = min(self.backoff * 2, BACKOFF_MAX)
+        return ""
+
+
+def serve_workers(host: str, port: int, workers: int, uvicorn_options: dict[str, Any]) -> None:
     """Serve ``uvicorn_options["app"]`` from ``workers`` processes on ``host:port`` until SIGINT/SIGTERM.
-    A worker that exits within ``early_exit`` seconds of starting stops the service; a later exit is
-    replaced.
 
-    Raises ``ConfigurationError`` when the address cannot be bound or a worker fails while starting.
+    A worker that dies is restarted, after a pause that doubles with each death (``BACKOFF_FIRST`` up to
+    ``BACKOFF_MAX``, reset once it has served ``STABLE_AFTER`` seconds), for as long as the service runs.
+    Only a worker that dies before it is ready ``START_ATTEMPTS`` times in a row stops the service: then
+    restarting will not help (models, settings, the port).
+
+    Raises ``ConfigurationError`` when the address cannot be bound or a worker cannot start.
     """
     try:
         reservation = _bound_socket(host, port)
@@ -79,41 +131,46 @@ def serve_workers(
     ctx = multiprocessing.get_context("spawn")
     stopping = False
     failed = ""
+    slots = [_Slot() for _ in range(workers)]
 
-    def start() -> tuple[Any, float]:
-        """A new worker and when it started."""
-        proc = ctx.Process(
-            target=_worker, args=(host, port, uvicorn_options, os.getpid()), name="moderation-api-worker"
+    def start(slot: _Slot) -> None:
+        slot.ready = ctx.Event()
+        slot.proc = ctx.Process(
+            target=_worker,
+            args=(host, port, uvicorn_options, os.getpid(), slot.ready),
+            name="moderation-api-worker",
         )
-        proc.start()
-        return proc, time.monotonic()
+        slot.proc.start()
+        slot.born, slot.restart_at = time.monotonic(), None
 
     def stop(signum: int, frame: Any) -> None:
         nonlocal stopping
         stopping = True
-        for proc, _ in procs:
-            if proc.is_alive():
-                proc.terminate()  # SIGTERM: uvicorn's graceful shutdown
+        for slot in slots:
+            if slot.proc is not None and slot.proc.is_alive():
+                slot.proc.terminate()  # SIGTERM: uvicorn's graceful shutdown
 
-    procs = [start() for _ in range(workers)]
+    for slot in slots:
+        start(slot)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         while not stopping:
-            wait([proc.sentinel for proc, _ in procs], timeout=1.0)
-            for i, (proc, born) in enumerate(procs):
-                if proc.is_alive() or stopping:
-                    continue
-                if time.monotonic() - born < early_exit:
-                    stop(signal.SIGTERM, None)  # it cannot start (models, settings): restarting will not help
-                    failed = f"a worker exited with code {proc.exitcode} while starting (see its log above)"
+            alive = [slot.proc.sentinel for slot in slots if slot.restart_at is None]
+            wait(alive, timeout=0.25)
+            now = time.monotonic()
+            for slot in slots:
+                if stopping:
                     break
-                time.sleep(RESTART_PAUSE)
-                if not stopping:
-                    procs[i] = start()
-        for proc, _ in procs:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
+                if slot.restart_at is None and not slot.proc.is_alive():
+                    failed = slot.died(now)
+                    if failed:
+                        stop(signal.SIGTERM, None)
+                elif slot.restart_at is not None and now >= slot.restart_at:
+                    start(slot)
+        for slot in slots:
+            slot.proc.join(timeout=30)
+            if slot.proc.is_alive():
+                slot.proc.kill()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -1,4 +1,4 @@
-"""``moderation train`` and ``train-urls``: rebuild the shipped models from the data pack."""
+"""``moderation train``, ``train-urls`` and ``train-lang``: rebuild the shipped models from the data pack."""
 
 from __future__ import annotations
 
@@ -48,8 +48,17 @@ def cmd_build_popularity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_train_lang(args: argparse.Namespace) -> int:
+    """Rebuild the language identifier from the shared data."""
+    from ..train.lang_model import train_lang_model
+
+    manifest = train_lang_model(_data_pack(args, "news"), Path(args.out), seed=args.seed)
+    print(f"wrote {args.out} ({manifest['model_version']}), validation {manifest['validation']}")
+    return EXIT_OK
+
+
 def register(sub: Any) -> None:
-    """The ``train`` and ``train-urls`` subcommands."""
+    """The ``train``, ``train-urls``, ``build-popularity`` and ``train-lang`` subcommands."""
 
     def training(
         name: str, summary: str, description: str, out: str, func: Any, folder: str = "classifiers/models"
@@ -83,4 +92,11 @@ def register(sub: Any) -> None:
         "where to write popularity.npz and popularity.json",
         cmd_build_popularity,
         "moderation/resources",
+    )
+    training(
+        "train-lang",
+        "rebuild the language identifier from the data pack",
+        "Rebuild the language identifier (en, de, pt, id) from ../shared/data (train split only).",
+        "where to write the language model and its sidecar",
+        cmd_train_lang,
     )

@@ -73,9 +73,16 @@ def cmd_lists(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.lists_command == "update":
         failed = 0
-        for outcome in store.update(Path(args.config) if args.config else None, timeout=args.timeout):
+        config = Path(args.config) if args.config else None
+        for outcome in store.update(config, args.timeout, args.max_bytes, args.force):
             failed += not outcome["ok"]
             print(json.dumps(outcome))
+            if not outcome["ok"]:
+                print(
+                    f"moderation: refused feed {outcome['name']} ({outcome['refused']}): {outcome['error']}; "
+                    f"kept the last good copy ({outcome['kept_entries']:,} entries)",
+                    file=sys.stderr,
+                )
         return EXIT_FAILURE if failed else EXIT_OK
     if args.lists_command == "remove":
         if not store.remove(args.kind, args.source):
@@ -83,6 +90,9 @@ def cmd_lists(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(json.dumps({"store": str(store.root), "lists": store.index()}, indent=2))
     return EXIT_OK
+
+
+_DATA_DIR_HELP = "the list store's data directory (default: per-user); before or after the action"
 
 
 def register(sub: Any) -> None:
@@ -107,7 +117,7 @@ def register(sub: Any) -> None:
         help="manage the local URL lists: import, update, show, remove",
         description="Block, allow and shortener lists in a local store (see moderation/urls/lists.py).",
     )
-    p.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    p.add_argument("--data-dir", help=_DATA_DIR_HELP)
     lists = p.add_subparsers(dest="lists_command", metavar="ACTION", required=True, help="what to do")
     q = lists.add_parser("import", help="import a list file", description="Import FILE as one list.")
     q.add_argument("file", metavar="FILE", help="domains, URLs, hosts-file lines, adblock rules or TSV")
@@ -115,15 +125,26 @@ def register(sub: Any) -> None:
     q.add_argument(
         "--source", required=True, help="the list's name (replaces a list of the same kind and name)"
     )
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    q.add_argument("--data-dir", default=argparse.SUPPRESS, help=_DATA_DIR_HELP)
     q = lists.add_parser("update", help="refresh lists from the feeds file", description="Fetch every feed.")
     q.add_argument("--config", help="the feeds file (default DATA_DIR/feeds.toml)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per feed (default 30)")
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    q.add_argument(
+        "--max-bytes",
+        type=int,
+        default=64 * 1024 * 1024,
+        help="refuse a feed larger than this many bytes (default 64 MiB; it is read as a stream)",
+    )
+    q.add_argument(
+        "--force",
+        action="store_true",
+        help="accept a list with fewer than half the entries of its last good copy",
+    )
+    q.add_argument("--data-dir", default=argparse.SUPPRESS, help=_DATA_DIR_HELP)
     q = lists.add_parser("show", help="print the store's lists", description="Print the list index.")
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    q.add_argument("--data-dir", default=argparse.SUPPRESS, help=_DATA_DIR_HELP)
     q = lists.add_parser("remove", help="remove one list", description="Remove one list from the store.")
     q.add_argument("--kind", required=True, choices=["block", "allow", "shortener"], help="the list's kind")
     q.add_argument("--source", required=True, help="the list's name")
-    q.add_argument("--data-dir", help="the list store's data directory (default: per-user)")
+    q.add_argument("--data-dir", default=argparse.SUPPRESS, help=_DATA_DIR_HELP)
     p.set_defaults(func=cmd_lists)

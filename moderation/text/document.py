@@ -38,6 +38,7 @@ NOT_AN_OBJECT = "not a JSON object"
 MISSING_TEXT = "missing text field"
 WRONG_TYPE = "wrong type"
 TOO_DEEP = "nested too deeply"
+TOO_LARGE = "document too large"
 
 #: The most levels of objects and arrays a record may have (the record itself is level 1).
 MAX_DEPTH = 128
@@ -188,6 +189,16 @@ def deep_reject(position: int | None, rid: Any = None, record: Any = None) -> Re
     recursion limit: the record is deeper than any the rule accepts)."""
     rid = position if rid is None else rid
     return Reject(TOO_DEEP, f"more than {MAX_DEPTH} levels", position, rid, record)
+
+
+def size_reject(doc: Document, limit: int, position: int | None = None, record: Any = None) -> Reject | None:
+    """The rejection of a document longer than ``limit`` characters (``Settings.max_document_chars``),
+    or None: the doors check it before scanning, so one huge record is refused whole and costs nothing,
+    and the batch around it is scanned as usual."""
+    if len(doc.text) <= limit:
+        return None
+    detail = f"{len(doc.text):,} characters; the limit is {limit:,} (max_document_chars)"
+    return Reject(TOO_LARGE, detail, position, doc.id, record, "text")
 
 
 def read_record(

@@ -18,22 +18,24 @@ the table in ``moderation/_disguise.py`` that the parser reads too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from .._disguise import DEFANGED_DOT, DOT, SCHEME, SCHEME_SEPARATOR, refang
-from ..urls.parse import ParsedUrl, UrlError, parse_url
+from ..urls.parse import MAX_URL_CHARS, ParsedUrl, UrlError, parse_url
 
 _LABEL = r"[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?"
 _PATH_CHARS = r"[^\s<>\"'“”‘’«»|\\^`{}]"
 
 _SCHEME_URL = re.compile(
     rf"(?<![\w.])(?P<scheme>{SCHEME})(?P<sep>{SCHEME_SEPARATOR})"
-    rf"(?P<rest>{_PATH_CHARS}+)",
+    rf"(?P<rest>{_PATH_CHARS}{{1,{MAX_URL_CHARS}}})",
     re.IGNORECASE,
 )
 _HOST_URL = re.compile(
     rf"(?<![\w.@/:-])(?P<host>(?:{_LABEL}{DOT})+(?P<tld>[a-z\u00a1-\uffff]{{2,24}}|xn--[a-z0-9-]{{2,59}}))"
-    rf"(?![\w@-])(?P<port>:\d{{2,5}})?(?P<path>[/?#]{_PATH_CHARS}*)?",
+    rf"(?![\w@-])(?P<port>:\d{{2,5}})?(?P<path>[/?#]{_PATH_CHARS}{{0,{MAX_URL_CHARS}}})?",
     re.IGNORECASE,
 )
 _SPELLED = re.compile(
@@ -44,6 +46,9 @@ _SPELLED = re.compile(
 _SCHEME_SEP = re.compile(SCHEME_SEPARATOR)
 # a dot (plain or defanged) directly followed by a letter: where a host name can be
 _HOST_DOT = re.compile(rf"{DOT}(?=[^\W\d_])", re.IGNORECASE)
+# what the walk back from a host dot crosses (str.isalnum, "-", "."): [^\W_] is exactly isalnum
+_TOKEN_RUN = re.compile(r"(?:[^\W_]|[-.])+")
+_PATH_RUN = re.compile(rf"{_PATH_CHARS}*")
 _SPELLED_HINTS = (" dot ", "(dot)", "[dot]", " punkt ", " ponto ", " titik ")
 _TRAILING = ".,;:!?)]}>'\"”’»*"
 # words that precede " dot com" in ordinary prose ("the dot com boom")
@@ -69,14 +74,75 @@ class FoundLink:
 
 
 def _strip_trailing(s: str) -> str:
-    """Drop sentence punctuation glued to the end of a link, keeping balanced brackets."""
-    while s and s[-1] in _TRAILING:
-        if s[-1] == ")" and s.count("(") >= s.count(")"):
-            break
-        if s[-1] == "]" and s.count("[") >= s.count("]"):
-            break
-        s = s[:-1]
-    return s
+    """Drop sentence punctuation glued to the end of a link, keeping balanced brackets.
+
+    The bracket counts are taken once and kept as closers are dropped (counting again at every dropped
+    character, and copying the string, made a URL followed by ``'!' * n`` quadratic)."""
+    end = len(s)
+    opens = {")": s.count("("), "]": s.count("[")}
+    closes = {")": s.count(")"), "]": s.count("]")}
+    while end and s[end - 1] in _TRAILING:
+        c = s[end - 1]
+        if c in opens:
+            if opens[c] >= closes[c]:
+                break
+            closes[c] -= 1
+        end -= 1
+    return s[:end]
+
+
+@dataclass
+class _Taken:
+    """The links accepted so far, for the overlap test: sorted, disjoint intervals per finder pass.
+
+    Each pass (scheme URLs, host names, spelled-out names) accepts links in text order, so each list stays
+    sorted by appending and one bisection answers "does [s, e) overlap an accepted link?" (testing every
+    earlier link made texts with many links quadratic)."""
+
+    starts: list[list[int]] = field(default_factory=lambda: [[], [], []])
+    ends: list[list[int]] = field(default_factory=lambda: [[], [], []])
+
+    def free(self, s: int, e: int) -> bool:
+        for starts, ends in zip(self.starts, self.ends, strict=True):
+            i = bisect_right(starts, s)
+            if i and e > starts[i - 1] and s < ends[i - 1]:
+                return False
+            if i < len(starts) and e > starts[i] and s < ends[i]:
+                return False
+        return True
+
+    def add(self, finder: int, s: int, e: int) -> None:
+        self.starts[finder].append(s)
+        self.ends[finder].append(e)
+
+
+class _LongRuns:
+    """The true end of a match whose path hit the regexes' cap (``MAX_URL_CHARS``), found once per run.
+
+    A link's path runs to the next character no path may hold. Unbounded, a run of path characters with
+    many possible link starts in it (``'http://' * n``, ``'a.bc?' * n``) was read to its end once per
+    start. The regexes stop at the cap; a capped match asks here for the run's end and for where the
+    punctuation at the end of the run begins, both computed once per run: a match that is still longer
+    than the cap without that punctuation is refused by the parser anyway, so it is no link."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lo = self.end = self.trail = -1
+
+    def whole_end(self, start: int, capped_end: int) -> int | None:
+        """The end of the uncapped match at ``start``, or None when it cannot be a link (too long)."""
+        text = self.text
+        if not self.lo <= capped_end <= self.end:
+            self.lo = capped_end
+            run = _PATH_RUN.match(text, capped_end)  # `*`: always matches
+            self.end = run.end() if run else capped_end
+            trail = self.end
+            while trail > 0 and text[trail - 1] in _TRAILING:
+                trail -= 1
+            self.trail = trail
+        if self.trail - start > MAX_URL_CHARS:
+            return None
+        return self.end
 
 
 def _parsed(candidate: str) -> ParsedUrl | None:
@@ -87,49 +153,82 @@ def _parsed(candidate: str) -> ParsedUrl | None:
         return None
 
 
-def find_links(text: str) -> list[FoundLink]:
-    """Every link in ``text``, sorted by offset, non-overlapping."""
-    found: list[FoundLink] = []
-    taken: list[tuple[int, int]] = []
+def _scheme_match(text: str, sep: int) -> re.Match[str] | None:
+    """The scheme URL whose separator starts at ``sep`` (https/hxxps, http/hxxp, ftp), if any."""
+    for k in (5, 4, 3):
+        if sep - k >= 0:
+            m = _SCHEME_URL.match(text, sep - k)
+            if m and m.end("scheme") == sep:
+                return m
+    return None
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+
+def _host_begins(text: str, dots: Iterator[re.Match[str]]) -> Iterator[tuple[re.Match[str], int]]:
+    """Each host dot with where its host may begin (the walk back over letters, digits, "-" and "."),
+    read from one pass of ``_TOKEN_RUN`` rather than a walk from every dot (``'a.' * n`` was quadratic)."""
+    runs = _TOKEN_RUN.finditer(text)
+    run = next(runs, None)
+    for dot in dots:
+        p = dot.start()
+        while run is not None and run.end() < p:
+            run = next(runs, None)
+        yield dot, (run.start() if run is not None and run.start() < p else p)
+
+
+def find_links(text: str) -> list[FoundLink]:
+    """Every link in ``text``, sorted by offset, non-overlapping.
+
+    Linear in the text: each candidate is read once (see ``_Taken``, ``_LongRuns``, ``_host_begins``)."""
+    found: list[FoundLink] = []
+    taken = _Taken()
+    long_runs = _LongRuns(text)
+    seen: dict[str, ParsedUrl | None] = {}  # one parse per distinct link string (texts repeat links)
+
+    def parsed_once(raw: str) -> ParsedUrl | None:
+        if raw not in seen:
+            seen[raw] = _parsed(raw)
+        return seen[raw]
 
     for sep in _SCHEME_SEP.finditer(text):
-        m = None
-        for k in (5, 4, 3):  # https/hxxps, http/hxxp, ftp
-            if sep.start() - k >= 0:
-                m = _SCHEME_URL.match(text, sep.start() - k)
-                if m and m.end("scheme") == sep.start():
-                    break
-                m = None
-        if m is None or not free(m.start(), m.end()):
+        m = _scheme_match(text, sep.start())
+        if m is None or not taken.free(m.start(), m.end()):
             continue
-        raw = _strip_trailing(m.group())
+        match_end: int | None = m.end()
+        if m.end() - m.start("rest") >= MAX_URL_CHARS:
+            match_end = long_runs.whole_end(m.start(), m.end())
+            if match_end is None or not taken.free(m.start(), match_end):
+                continue
+        raw = _strip_trailing(text[m.start() : match_end])
         if len(raw) <= len(m.group("scheme")) + len(m.group("sep")):
             continue
         start, end = m.start(), m.start() + len(raw)
         scheme = m.group("scheme").lower()
         obfuscated = "xx" in scheme or m.group("sep") != "://" or bool(DEFANGED_DOT.search(raw))
-        parsed = _parsed(raw)
+        parsed = parsed_once(raw)
         if parsed is None:
             continue
         found.append(FoundLink(start, end, raw, obfuscated, parsed))
-        taken.append((start, end))
+        taken.add(0, start, end)
 
-    for dot in _HOST_DOT.finditer(text):
-        if not free(dot.start(), dot.start() + 1):
+    tried = -1  # a host start already matched: every later dot that walks back to it gets the same answer
+    for dot, begin in _host_begins(text, _HOST_DOT.finditer(text)):
+        if begin == tried or not taken.free(dot.start(), dot.start() + 1):
             continue
-        begin = dot.start()
-        while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "-."):
-            begin -= 1
+        tried = begin
         m = _HOST_URL.match(text, begin)
-        if m is None or m.end() <= dot.start():
+        if m is None:
+            continue
+        match_end = m.end()
+        if len(m.group("path") or "") > MAX_URL_CHARS:
+            match_end = long_runs.whole_end(m.start(), m.end())
+            if match_end is None:
+                continue
+        if match_end <= dot.start():
             continue
         start = m.start()
-        raw = _strip_trailing(m.group())
+        raw = _strip_trailing(text[start:match_end])
         end = start + len(raw)
-        if not free(start, end):
+        if not taken.free(start, end):
             continue
         host_raw = m.group("host")
         host = refang(host_raw).lower()
@@ -139,22 +238,22 @@ def find_links(text: str) -> list[FoundLink]:
         # bare domains must have a lower-case, real public suffix ("market.In" is a missing space)
         if not is_www and not obfuscated and not tld.islower():
             continue
-        parsed = _parsed(raw)
+        parsed = parsed_once(raw)
         if parsed is None or not parsed.suffix or not parsed.domain:
             continue
         found.append(FoundLink(start, end, raw, obfuscated, parsed))
-        taken.append((start, end))
+        taken.add(1, start, end)
 
     lowered = text.lower()
     spelled = _SPELLED.finditer(text) if any(h in lowered for h in _SPELLED_HINTS) else ()
     for m in spelled:
-        if not free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
+        if not taken.free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
             continue
-        parsed = _parsed(f"{m.group('name')}.{m.group('tld')}".lower())
+        parsed = parsed_once(f"{m.group('name')}.{m.group('tld')}".lower())
         if parsed is None or parsed.suffix != m.group("tld").lower() or not parsed.domain:
             continue
         found.append(FoundLink(m.start(), m.end(), m.group(), True, parsed))
-        taken.append((m.start(), m.end()))
+        taken.add(2, m.start(), m.end())
 
     found.sort(key=lambda lk: lk.start)
     return found

@@ -138,10 +138,38 @@ class Report:
     overall: Counts = field(default_factory=Counts)
     by_lang: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     seconds: float = 0.0
+    by_mode: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    by_source: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, lang: str, counts: Counts) -> None:
         self.overall.add(counts)
         self.by_lang[lang].add(counts)
+
+    def add_placements(self, modes: Sequence[str], found: Sequence[bool]) -> None:
+        """Count each gold span under its placement (``modes`` in dev-hard), found or not."""
+        for mode, hit in zip(modes, found, strict=False):
+            slot = self.by_mode[mode]
+            slot[0] += 1
+            slot[1] += int(hit)
+
+    def add_source(self, source: str, counts: Counts) -> None:
+        """Clean documents per source and how many of them were flagged (the per-source FPR)."""
+        if not counts.spam_docs:
+            slot = self.by_source[source]
+            slot[0] += 1
+            slot[1] += counts.flagged_clean_docs
+
+    def placement_recall(self) -> dict[str, dict[str, float]]:
+        return {
+            k: {"spans": n, "found": f, "recall": f / n if n else 0.0}
+            for k, (n, f) in sorted(self.by_mode.items())
+        }
+
+    def source_fpr(self) -> dict[str, dict[str, float]]:
+        return {
+            k: {"clean_docs": n, "flagged": f, "clean_fpr": f / n if n else 0.0}
+            for k, (n, f) in sorted(self.by_source.items())
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,6 +177,8 @@ class Report:
             "by_lang": {k: v.metrics() for k, v in sorted(self.by_lang.items())},
             "seconds": round(self.seconds, 3),
             "docs_per_second": round(self.overall.docs / self.seconds, 1) if self.seconds else None,
+            "by_placement": self.placement_recall(),
+            "clean_fpr_by_source": self.source_fpr(),
         }
 
     def table(self) -> str:
@@ -181,12 +211,41 @@ class Report:
         for name, counts in rows:
             m = counts.metrics()
             lines.append("  ".join([f"{name:>9}", f"{counts.docs:>9}"] + [f"{m[c]:>9.4f}" for c in cols]))
+        lines.extend(self._extra_lines())
         d = self.to_dict()
         if d["docs_per_second"]:
             lines.append(
                 f"{self.overall.docs} documents in {self.seconds:.2f} s = {d['docs_per_second']} docs/s"
             )
         return "\n".join(lines)
+
+    def _extra_lines(self) -> list[str]:
+        out = []
+        if self.by_mode:
+            out.append(
+                "recall by placement: "
+                + "  ".join(
+                    f"{k} {v['recall']:.3f} ({v['found']}/{v['spans']})"
+                    for k, v in self.placement_recall().items()
+                )
+            )
+        if self.by_source:
+            out.append(
+                "clean-document FPR by source: "
+                + "  ".join(
+                    f"{k} {v['clean_fpr']:.4f} ({v['flagged']}/{v['clean_docs']})"
+                    for k, v in self.source_fpr().items()
+                )
+            )
+        return out
+
+
+def gold_found(
+    text: str, gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]
+) -> list[bool]:
+    """For each gold span: is it found (>= 50% of its visible characters flagged)?"""
+    nonspace = visible(text)
+    return mostly_inside(nonspace, span_mask(len(nonspace), predicted) & nonspace, gold)
 
 
 def evaluate(scanner: Scanner, rows: Sequence[dict[str, Any]]) -> tuple[Report, list[ScanResult]]:
@@ -202,5 +261,10 @@ def evaluate(scanner: Scanner, rows: Sequence[dict[str, Any]]) -> tuple[Report, 
         gold = [(s["start"], s["end"]) for s in row["spans"]]
         pred = [(s.start, s.end) for s in res.spans]
         clean = row.get("clean_text", row["text"])
-        report.add(row.get("lang", "?"), score_document(row["text"], gold, pred, res.cleaned_text, clean))
+        counts = score_document(row["text"], gold, pred, res.cleaned_text, clean)
+        report.add(row.get("lang", "?"), counts)
+        if row.get("source"):
+            report.add_source(str(row["source"]), counts)
+        if row.get("modes"):
+            report.add_placements([str(m) for m in row["modes"]], gold_found(row["text"], gold, pred))
     return report, results

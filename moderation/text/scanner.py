@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._errors import DocumentTooLargeError
 from .._settings import Settings
 from .cut import cut_spans
 from .document import Document, as_document
 from .evidence import explain, link_features
+from .language import language_model, span_languages
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
@@ -65,11 +67,25 @@ def prepare(doc: Document, checker: UrlChecker) -> Prepared:
     norm = normalize(doc.text)
     view = norm.text
     links = find_links(view)
-    reports = [checker.judge(lk.parsed, obfuscated=lk.obfuscated) for lk in links]
-    segments = segment(view, [lk.end for lk in links])
+    reports = _judge_all(links, checker)
+    segments = segment(view, [lk.end for lk in links], [(lk.start, lk.end) for lk in links])
     texts = [view[s.start : s.end] for s in segments]
     feats = link_features([(s.start, s.end) for s in segments], links, reports)
     return Prepared(doc, norm, links, reports, segments, texts, feats)
+
+
+def _judge_all(links: Sequence[FoundLink], checker: UrlChecker) -> list[UrlReport]:
+    """The checker's report for each link, judged once per distinct (string, disguise): the judgement is
+    a function of those two, and a text can repeat one link thousands of times."""
+    memo: dict[tuple[str, bool], UrlReport] = {}
+    out = []
+    for lk in links:
+        key = (lk.raw, lk.obfuscated)
+        report = memo.get(key)
+        if report is None:
+            report = memo[key] = checker.judge(lk.parsed, obfuscated=lk.obfuscated)
+        out.append(report)
+    return out
 
 
 def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featurized:
@@ -115,6 +131,14 @@ def _runs(indices: np.ndarray) -> list[list[int]]:
 
 _default_lock = threading.Lock()
 _default_cache: dict[Path | None, ModelBundle] = {}
+
+
+def _words_around_links(text: str, start: int, end: int, links: Sequence[Link]) -> str:
+    """The span's text with its links replaced by spaces (the text cues and the language read words)."""
+    words = text[start:end]
+    for lk in reversed([lk for lk in links if start <= lk.start and lk.end <= end]):
+        words = words[: lk.start - start] + " " + words[lk.end - start :]
+    return words
 
 
 class Scanner:
@@ -186,6 +210,7 @@ class Scanner:
         Raises:
             InputError: ``text`` is not a string, or ``id``/``url``/``lang`` of the wrong type (the record
                 rule of ``document.py``, checked by ``Document``).
+            DocumentTooLargeError: ``text`` is longer than ``settings.max_document_chars``.
         """
         return self._scan_batch([Document(text, id, url, lang)])[0]
 
@@ -212,6 +237,7 @@ class Scanner:
 
         Raises:
             InputError: an item breaks the rule (the message names the field and the position).
+            DocumentTooLargeError: an item's text is longer than ``settings.max_document_chars``.
         """
         size = batch_size or self.settings.batch_size
         batch: list[Document] = []
@@ -226,6 +252,10 @@ class Scanner:
     # -- internals -------------------------------------------------------------------------------------
 
     def _scan_batch(self, docs: Sequence[Document]) -> list[ScanResult]:
+        limit = self.settings.max_document_chars
+        for doc in docs:
+            if len(doc.text) > limit:
+                raise DocumentTooLargeError(len(doc.text), limit, record_id=doc.id)
         checker = self.url_checker
         prepared = [prepare(d, checker) for d in docs]
         feats = featurize(prepared, self.models.segment)
@@ -246,19 +276,19 @@ class Scanner:
 
     def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
         """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
-        from classifiers import LANGUAGES
-
         links = tuple(self._link(p, k) for k in range(len(p.links)))
         doc_score = float(proba.max()) if len(proba) else 0.0
         spans: list[Span] = []
         if doc_score >= self.document_threshold:  # the article gate
             flagged = proba >= self.span_threshold
             self._extend(flagged, proba, p.segments)
-            doc_votes = feats.lang_votes[rows].sum(axis=0)
-            doc_lang = LANGUAGES[int(np.argmax(doc_votes))] if doc_votes.sum() >= 5 else None
+            runs = _runs(np.flatnonzero(flagged))
+            bounds = [p.norm.to_original(p.segments[r[0]].start, p.segments[r[-1]].end) for r in runs]
+            words = [_words_around_links(p.doc.text, s, e, links) for s, e in bounds]
+            doc_lang, langs = span_languages(language_model(self.settings.model_dir), p.doc.text, words)
             spans = [
-                self._span(p, run, proba, feats, rows, links, doc_lang)
-                for run in _runs(np.flatnonzero(flagged))
+                self._span(p, run, bound, text, proba, feats, rows, links, (lang, doc_lang))
+                for run, bound, text, lang in zip(runs, bounds, words, langs, strict=True)
             ]
         return ScanResult(
             id=p.doc.id,
@@ -274,23 +304,17 @@ class Scanner:
     def _span(
         p: Prepared,
         run: list[int],
+        bound: tuple[int, int],
+        words: str,
         proba: np.ndarray,
         feats: Featurized,
         rows: slice,
         links: Sequence[Link],
-        doc_lang: str | None,
+        langs: tuple[str | None, str | None],
     ) -> Span:
         """One span from a run of adjacent flagged segments, mapped to the original text, with reasons."""
-        from classifiers import LANGUAGES
-
-        start, end = p.norm.to_original(p.segments[run[0]].start, p.segments[run[-1]].end)
+        start, end = bound
         seg_rows = [rows.start + j for j in run]
-        votes = feats.lang_votes[seg_rows].sum(axis=0)
-        seg_lang = (
-            LANGUAGES[int(np.argmax(votes))]
-            if votes.max() >= 2 and votes.max() >= 0.6 * votes.sum()
-            else None
-        )
         inside = [lk for lk in links if start <= lk.start and lk.end <= end]
         link_reasons = [
             reason.with_params(link=lk.domain)
@@ -298,17 +322,14 @@ class Scanner:
             if lk.verdict != "trusted"
             for reason in lk.reasons
         ]
-        words = p.doc.text[start:end]
-        for lk in reversed(inside):  # the words around the links, for the text cues
-            words = words[: lk.start - start] + " " + words[lk.end - start :]
         score = float(proba[run].max())
         reasons = explain(
             words,
             score=score,
             text_score=float(feats.text_score[seg_rows].max()),
             similarity=float(feats.similarity[seg_rows].min()),
-            seg_lang=seg_lang,
-            doc_lang=doc_lang,
+            seg_lang=langs[0],
+            doc_lang=langs[1],
             link_reasons=link_reasons,
         )
         return Span(start, end, p.doc.text[start:end], score, "spam", tuple(reasons))

@@ -16,6 +16,7 @@ that no segment exceeds ``MAX_SEGMENT_CHARS``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from .results import Segment
@@ -23,8 +24,10 @@ from .results import Segment
 MAX_SEGMENT_CHARS = 2000
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-# sentence-final punctuation, optional closing quotes/brackets, then whitespace
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+# sentence-final punctuation, optional closing quotes/brackets, then whitespace. Matches start only at the
+# first mark of a run and the runs are possessive: a run not followed by whitespace fails once, not once per
+# mark (``'.' * n`` was quadratic); the matches are the same, since no mark is a quote or whitespace.
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st sr sra jr gen gov sen rep lt col capt sgt cpl maj adm inc ltd co corp bros
@@ -33,9 +36,19 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Is the period at ``text[dot]`` part of an abbreviation rather than the end of a sentence?"""
-    start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("\t", 0, dot)) + 1
+def _word_start(text: str, dot: int, lo: int, before: int) -> int:
+    """Where the word ending at ``text[dot]`` starts (after the last space, newline or tab before it).
+
+    Only ``text[lo:dot]`` is searched; ``before`` is the answer for ``lo`` (the previous sentence end's),
+    so that the searches of all sentence ends together read the text once (searching back to the start
+    for every sentence end was quadratic)."""
+    found = max(text.rfind(" ", lo, dot), text.rfind("\n", lo, dot), text.rfind("\t", lo, dot))
+    return found + 1 if found >= 0 else before
+
+
+def _is_abbreviation(text: str, dot: int, start: int) -> bool:
+    """Is the period at ``text[dot]`` (its word starting at ``start``) part of an abbreviation rather than
+    the end of a sentence?"""
     word = text[start:dot].lstrip("(\"'“‘[")
     if not word:
         return False
@@ -48,13 +61,56 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
-def _cuts(text: str, link_ends: Sequence[int]) -> list[int]:
-    """Every offset where a new sentence or line may begin, over the whole text, sorted."""
+# Glued text, as scrapers deliver it (detection v2): a sentence end whose space was lost ("said.Make"),
+# a clause cut after a comma before a capitalized word (spam wedged between two clauses), and an
+# opening quotation right after a word (spam without final punctuation before a quote).
+_LOST_SPACE = re.compile(r"(?<=[^\W\d_]{2})[.!?]+(?=[A-ZÀ-ÖØ-Þ])")
+_CLAUSE = re.compile(r"(?<=[^\W\d_]),[^\S\n]+(?=[A-ZÀ-ÖØ-Þ])")
+_QUOTE_START = re.compile(r"(?<=[\w/])[^\S\n]+(?=[\"“„«])")
+GLUED = {"lost_space": True, "clause": False, "quote": True}
+
+
+def _glued_cuts(text: str, links: Sequence[tuple[int, int]]) -> set[int]:
+    """Cut points inside run-together text; never inside a link."""
     cuts: set[int] = set()
+    if GLUED["lost_space"]:
+        cuts.update(m.end() for m in _LOST_SPACE.finditer(text))
+    if GLUED["clause"]:
+        cuts.update(m.end() for m in _CLAUSE.finditer(text))
+    if GLUED["quote"]:
+        cuts.update(m.end() for m in _QUOTE_START.finditer(text))
+    n = len(text)
+    for _, le in links:  # a link ends its sentence, whatever follows (its comma goes with it)
+        nxt = le
+        while nxt < n and text[nxt] in " \t\u00a0":
+            nxt += 1
+        if nxt < n and text[nxt] == ",":
+            cuts.add(nxt + 1)
+        elif le < nxt < n or (nxt < n and text[nxt] in '"“„«'):
+            cuts.add(le)
+    if links:  # links are disjoint: one bisection per cut (testing every link was cuts x links)
+        spans = sorted(links)
+        starts = [a for a, _ in spans]
+        cuts = {c for c in cuts if not _inside(spans, starts, c)}
+    return cuts
+
+
+def _inside(spans: Sequence[tuple[int, int]], starts: Sequence[int], c: int) -> bool:
+    """Is ``c`` strictly inside one of the sorted, disjoint ``spans``?"""
+    i = bisect_left(starts, c) - 1  # the last span starting before c
+    return i >= 0 and c < spans[i][1]
+
+
+def _cuts(text: str, link_ends: Sequence[int], links: Sequence[tuple[int, int]] = ()) -> list[int]:
+    """Every offset where a new sentence or line may begin, over the whole text, sorted."""
+    cuts: set[int] = _glued_cuts(text, links)
+    lo = start = 0
     for m in _SENTENCE_END.finditer(text):
         punct = m.group()
-        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1 and _is_abbreviation(text, m.start()):
-            continue
+        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1:
+            lo, start = m.start(), _word_start(text, m.start(), lo, start)
+            if _is_abbreviation(text, m.start(), start):
+                continue
         cuts.add(m.end())
     n = len(text)
     for le in link_ends:
@@ -109,14 +165,14 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def segment(text: str, link_ends: Sequence[int] = ()) -> list[Segment]:
+def segment(text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int, int]] = ()) -> list[Segment]:
     """Cut ``text`` into segments (offsets into ``text``), in order, disjoint, whitespace-trimmed.
 
     ``link_ends`` are the end offsets of links found in the text: a link followed by a capitalized word
     ends a sentence even without punctuation.
     """
     segments: list[Segment] = []
-    cuts = _cuts(text, link_ends)
+    cuts = _cuts(text, link_ends, links)
     k = 0
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
         while k < len(cuts) and cuts[k] <= p_start:

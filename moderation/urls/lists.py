@@ -26,14 +26,13 @@ import os
 import re
 import time
 import tomllib
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._atomic import write_atomic
-from .._errors import ConfigurationError, InputError, ModerationError
+from .._errors import ConfigurationError, InputError
 from .parse import ParsedUrl, UrlError, parse_url
 
 KINDS = ("block", "allow", "shortener")
@@ -105,6 +104,37 @@ def normalize_entry(line: str) -> str | None:
     host = parsed.host[4:] if parsed.host.startswith("www.") and parsed.host.count(".") >= 2 else parsed.host
     path = parsed.path.lower().rstrip("/")
     return f"{host}{path}" if path else host
+
+
+@dataclass
+class ParsedList:
+    """Lines of a list file read into entries: the entries, how many lines could not be read (with the
+    first few reasons), and how many lines held anything at all (not blank, not a comment)."""
+
+    entries: set[str] = field(default_factory=set)
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    content_lines: int = 0
+
+
+def parse_lines(lines: Iterable[str]) -> ParsedList:
+    """Read list lines one at a time (a feed is never held whole) into normalized entries."""
+    out = ParsedList()
+    for n, line in enumerate(lines, 1):
+        if n == 1 and line.lower().startswith(("label\t", "domain\t", "url\t", "host\t")):
+            continue  # a TSV header
+        try:
+            entry = normalize_entry(line)
+        except UrlError as exc:
+            out.skipped += 1
+            out.content_lines += 1
+            if len(out.problems) < 5:
+                out.problems.append(f"line {n}: {exc}")
+            continue
+        if entry:
+            out.content_lines += 1
+            out.entries.add(entry)
+    return out
 
 
 _PREFIX_END = re.compile(r"[/?&#]")
@@ -233,37 +263,28 @@ class ListStore:
 
     def import_lines(self, lines: Iterable[str], kind: str, source: str, origin: str = "") -> ImportResult:
         """Normalize and store one list (replacing a list of the same kind and source atomically)."""
+        parsed = parse_lines(lines)
+        return self.store_entries(parsed, kind, source, origin)
+
+    def store_entries(self, parsed: ParsedList, kind: str, source: str, origin: str = "") -> ImportResult:
+        """Store entries already parsed (``parse_lines``) as one list, atomically, and index it."""
         if kind not in KINDS:
             raise InputError(f"list kind {kind!r} is not one of {', '.join(KINDS)}")
         if not _SOURCE_NAME.match(source):
             raise InputError(f"list name {source!r}: use letters, digits, '.', '_' or '-' (max 64)")
-        entries: set[str] = set()
-        skipped, problems = 0, list[str]()
-        for n, line in enumerate(lines, 1):
-            if n == 1 and line.lower().startswith(("label\t", "domain\t", "url\t", "host\t")):
-                continue  # a TSV header
-            try:
-                entry = normalize_entry(line)
-            except UrlError as exc:
-                skipped += 1
-                if len(problems) < 5:
-                    problems.append(f"line {n}: {exc}")
-                continue
-            if entry:
-                entries.add(entry)
-        body = "\n".join(sorted(entries)) + "\n"
+        body = "\n".join(sorted(parsed.entries)) + "\n"
         path = self.root / kind / f"{source}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, body.encode("utf-8"))
         index = self.index()
         index[f"{kind}/{source}"] = {
-            "entries": len(entries),
+            "entries": len(parsed.entries),
             "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
             "origin": origin,
             "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         write_atomic(self.root / "index.json", json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
-        return ImportResult(kind, source, len(entries), skipped, str(path), problems)
+        return ImportResult(kind, source, len(parsed.entries), parsed.skipped, str(path), parsed.problems)
 
     def import_file(self, path: str | Path, kind: str, source: str) -> ImportResult:
         try:
@@ -302,33 +323,27 @@ class ListStore:
             missing = [k for k in ("name", "kind", "url") if not isinstance(feed.get(k), str)]
             if missing:
                 raise ConfigurationError(f"{path}: feed {i} lacks {', '.join(missing)}")
+            if feed["kind"] not in KINDS or not _SOURCE_NAME.match(feed["name"]):
+                raise ConfigurationError(
+                    f"{path}: feed {i}: kind must be one of {', '.join(KINDS)} and name letters, digits, "
+                    "'.', '_' or '-'"
+                )
             if not feed["url"].startswith(("https://", "http://", "file://")):
                 raise ConfigurationError(
                     f"{path}: feed {feed['name']}: only https://, http:// and file:// URLs"
                 )
         return list(feeds)
 
-    def update(self, config: Path | None = None, timeout: float = 30.0) -> Iterator[dict[str, Any]]:
-        """Fetch every feed and swap its list in; a failing feed keeps its last good copy.
+    def update(
+        self,
+        config: Path | None = None,
+        timeout: float = 30.0,
+        max_bytes: int | None = None,
+        force: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Fetch every feed, check what came, and swap its list in; a feed that fails or is refused keeps
+        its last good copy (see ``feeds.update_feed`` for the checks). Yields one outcome per feed."""
+        from .feeds import DEFAULT_MAX_BYTES, update_feed
 
-        Yields one result per feed: ``{"name", "kind", "ok", "entries"|"error"}``.
-        """
         for feed in self.feeds(config):
-            name, kind, url = feed["name"], feed["kind"], feed["url"]
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as response:
-                    data = response.read()
-                text = data.decode("utf-8", errors="replace")
-                lines = text.splitlines()
-                if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
-                    raise ValueError("the feed is empty")
-                result = self.import_lines(lines, kind, name, origin=url)
-                yield {
-                    "name": name,
-                    "kind": kind,
-                    "ok": True,
-                    "entries": result.entries,
-                    "skipped": result.skipped,
-                }
-            except (OSError, ValueError, ModerationError) as exc:
-                yield {"name": name, "kind": kind, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            yield update_feed(self, feed, timeout, max_bytes or DEFAULT_MAX_BYTES, force)

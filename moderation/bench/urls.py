@@ -107,12 +107,15 @@ def famous_links(data: Path) -> list[str]:
         if best is None or zlib.crc32(row["url"].encode()) < zlib.crc32(best.encode()):
             by_kind[kind][key] = row["url"]
     out: list[str] = []
+    spare: list[str] = []
     for kind, n in FAMOUS_KINDS:
         picked = sorted(by_kind[kind].values(), key=lambda u: zlib.crc32(u.encode()))
         if kind == "embedded_social":  # several per platform host: the embeds are mostly on a few hosts
             picked = _spread(data, n)
         out.extend(picked[:n])
-    return out
+        spare.extend(picked[n:])
+    # a kind with fewer famous domains than its share leaves room: filled from the others' spares
+    return out + [u for u in spare if u not in out][: max(0, 200 - len(out))]
 
 
 def _spread(data: Path, n: int) -> list[str]:

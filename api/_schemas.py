@@ -106,7 +106,7 @@ class LinkOut(BaseModel):
     url: str
     domain: str
     score: float
-    verdict: Literal["malicious", "suspicious", "neutral", "trusted"]
+    verdict: Literal["malicious", "suspicious", "unknown", "neutral", "trusted"]
     reasons: list[ReasonOut]
 
 
@@ -167,7 +167,7 @@ class UrlReport(BaseModel):
     url: str
     domain: str | None = None
     score: float | None = None
-    verdict: Literal["malicious", "suspicious", "neutral", "trusted"] | None = None
+    verdict: Literal["malicious", "suspicious", "unknown", "neutral", "trusted"] | None = None
     reasons: list[ReasonOut] = []
     list_hits: list[ListHitOut] = []
     normalized: str | None = None

@@ -7,9 +7,11 @@ domain. Everything else is computed here from the strings:
 - hashed tokens: the registered-domain label and its character 3-5-grams, the suffix, subdomain labels,
   path words (digits folded to ``0``) and path shapes (file extension, long numeric or hex ids, query
   parameter names);
-- engineered features (``URL_FEATURES``): TLD abuse prior, host and path length, digit and hyphen
-  counts, the label's character entropy, vowel share and longest consonant run, subdomain depth, brand
-  words outside the registered domain, long numeric ids, affiliate parameters, IP host, query size.
+- engineered features (``URL_FEATURES``): TLD abuse prior (and its products with "has a path" and
+  "long numeric id"), popularity tier and platform kind (the caller's knowledge), host and path length,
+  digit and hyphen counts, the label's character entropy, vowel share and longest consonant run,
+  subdomain depth, brand words outside the registered domain, spam words in the host (the caller's rule;
+  also times the TLD prior), long numeric ids, affiliate parameters, IP host, query size.
 
 Hashing is crc32 (the same on every platform and process); no vocabulary is stored, so the model file
 holds only weights. Scoring one URL is a gather-and-sum over its token weights (no scikit-learn).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -44,6 +47,15 @@ URL_FEATURES = (
     "label_length",
     "vowel_share",
     "consonant_run",
+    "popular_top_1k",
+    "popular_top_10k",
+    "popular_listed",
+    "platform_subdomain",
+    "platform_path",
+    "abused_tld_with_path",
+    "abused_tld_numeric_id",
+    "spam_words_host",
+    "abused_tld_spam_words",
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d")
@@ -80,6 +92,11 @@ class UrlParts:
         is_ip: the host is an IP address.
         tld_prior: 0..1, how heavily the TLD is abused (from the caller's curated table).
         brand_outside: a well-known brand name appears outside its own registered domain.
+        popularity: the registered domain's popularity tier (1 = top 1,000, 2 = top 10,000, 3 = listed,
+            0 = not listed; the caller's snapshot).
+        platform: 0, or the host is a user-content platform where the user controls the subdomain (1) or
+            the path (2) (the caller's curated table).
+        spam_words: the caller's rules found spam words in the host (casino, earn, loan ...).
     """
 
     host: str
@@ -90,6 +107,20 @@ class UrlParts:
     is_ip: bool
     tld_prior: float
     brand_outside: bool
+    popularity: int = 0
+    platform: int = 0
+    spam_words: bool = False
+
+
+def _knowledge(popularity: int, platform: int) -> tuple[float, float, float, float, float]:
+    """The five knowledge features (popularity tier one-hot, platform kind one-hot)."""
+    return (
+        float(popularity == 1),
+        float(popularity == 2),
+        float(popularity == 3),
+        float(platform == 1),
+        float(platform == 2),
+    )
 
 
 def _h(token: str) -> int:
@@ -232,6 +263,11 @@ def url_features(u: UrlParts) -> tuple[list[int], np.ndarray]:
             hd[5],
             hd[6],
             hd[7],
+            *_knowledge(u.popularity, u.platform),
+            u.tld_prior * has_path,
+            u.tld_prior * long_number,
+            float(u.spam_words),
+            u.tld_prior * u.spam_words,
         ],
         dtype=np.float64,
     )
@@ -286,7 +322,17 @@ class UrlModel:
         _, coef, host_part, w = fast
         path_idx, path_length, long_number, affiliate, has_path, query_size = _path_features(u.path.lower())
         return (
-            host_part(u.host, u.subdomain, u.domain, u.suffix, u.is_ip, u.tld_prior)
+            host_part(
+                u.host,
+                u.subdomain,
+                u.domain,
+                u.suffix,
+                u.is_ip,
+                u.tld_prior,
+                u.popularity,
+                u.platform,
+                u.spam_words,
+            )
             + sum(map(coef.__getitem__, path_idx))
             + w[2] * path_length
             + w[7] * u.brand_outside
@@ -294,6 +340,7 @@ class UrlModel:
             + w[9] * affiliate
             + w[11] * has_path
             + w[12] * query_size
+            + u.tld_prior * (w[21] * has_path + w[22] * long_number)
             + self.intercept_
         )
 
@@ -313,7 +360,15 @@ class UrlModel:
 
         @lru_cache(maxsize=65536)
         def host_part(
-            host: str, subdomain: str, domain: str, suffix: str, is_ip: bool, tld_prior: float
+            host: str,
+            subdomain: str,
+            domain: str,
+            suffix: str,
+            is_ip: bool,
+            tld_prior: float,
+            popularity: int,
+            platform: int,
+            spam_words: bool,
         ) -> float:
             # this cache holds the sum, so the features' own cache is skipped (one cache miss per new
             # host instead of two; url_matrix still uses it)
@@ -330,6 +385,8 @@ class UrlModel:
                 + w[13] * hd[5]
                 + w[14] * hd[6]
                 + w[15] * hd[7]
+                + sum(a * b for a, b in zip(w[16:21], _knowledge(popularity, platform), strict=True))
+                + spam_words * (w[23] + w[24] * tld_prior)
             )
 
         fast = self.__dict__["_fast"] = (self.coef_, coef, host_part, w)
@@ -342,9 +399,41 @@ class UrlModel:
         self.__dict__.update(state)
 
     def score(self, u: UrlParts) -> float:
-        """P(spam/malicious) for one URL."""
+        """P(spam/malicious) for one URL, from the model alone (uncalibrated)."""
         z = self.decision(u)
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    cal_z_: tuple[float, ...] = ()
+    cal_p_: tuple[float, ...] = ()
+
+    def set_calibration(self, z: np.ndarray, p: np.ndarray) -> None:
+        """A monotone map from a log-odds to a probability (the checker's total log-odds, fitted by
+        isotonic regression on a held split): knots ``z`` (increasing) and their probabilities."""
+        if len(z) != len(p) or len(z) < 2 or np.any(np.diff(z) < 0):
+            raise ValueError("calibration knots must be increasing and at least two")
+        self.cal_z_ = tuple(float(x) for x in z)
+        self.cal_p_ = tuple(float(x) for x in p)
+
+    def probability(self, z: float) -> float:
+        """The calibrated probability of a total log-odds (linear between knots, flat outside them);
+        the logistic function when the model carries no calibration."""
+        knots = self.cal_z_
+        if not knots:
+            return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        i = bisect_right(knots, z)
+        if i == 0:
+            return self.cal_p_[0]
+        if i == len(knots):
+            return self.cal_p_[-1]
+        z0, z1 = knots[i - 1], knots[i]
+        p0, p1 = self.cal_p_[i - 1], self.cal_p_[i]
+        return p0 + (p1 - p0) * (z - z0) / (z1 - z0) if z1 > z0 else p1
+
+    def probabilities(self, z: np.ndarray) -> np.ndarray:
+        """``probability`` for an array of log-odds."""
+        if not self.cal_z_:
+            return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
+        return np.interp(z, self.cal_z_, self.cal_p_)
 
     def score_many(self, parts: list[UrlParts]) -> np.ndarray:
         if not parts:
@@ -353,13 +442,19 @@ class UrlModel:
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"url_coef": self.coef_.astype(np.float32), "url_intercept": np.array([self.intercept_])}
+        arrays = {"url_coef": self.coef_.astype(np.float32), "url_intercept": np.array([self.intercept_])}
+        if self.cal_z_:
+            arrays["url_cal_z"] = np.array(self.cal_z_)
+            arrays["url_cal_p"] = np.array(self.cal_p_)
+        return arrays
 
     @classmethod
     def from_arrays(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> UrlModel:
         model = cls(**params)
         model.coef_ = arrays["url_coef"].astype(np.float64)
         model.intercept_ = float(arrays["url_intercept"][0])
+        if "url_cal_z" in arrays:
+            model.set_calibration(arrays["url_cal_z"], arrays["url_cal_p"])
         if model.coef_.shape != (N_HASH + len(URL_FEATURES),):
             raise ValueError(f"url_coef has shape {model.coef_.shape}")
         return model

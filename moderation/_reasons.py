@@ -45,6 +45,10 @@ CODES: dict[str, str] = {
     "URL_MODEL_BAD": "lexical model {score:.2f} (resembles known bad URLs)",
     "URL_MODEL_ORDINARY": "lexical model {score:.2f} (resembles ordinary URLs)",
     "URL_PROVIDER": "{provider}: {verdict}",
+    "URL_CAMPAIGN_SHAPE": "spam-campaign shape (abused TLD, spam words in the domain, tracking path)",
+    # the URL checker: knowledge (popularity snapshot, user-content platforms)
+    "URL_POPULAR_DOMAIN": "{domain} is among the {rank} most visited domains",
+    "URL_USER_CONTENT_PLATFORM": "user-content platform {platform}: the {judged} is judged, not the host",
     # the text evidence about a flagged span
     "TEXT_CALL_TO_ACTION": "reads like a spam call to action ({cues}; text model {score:.2f})",
     "TEXT_SPAM_STYLE": "reads like spam or chat, not news (text model {score:.2f})",

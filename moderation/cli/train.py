@@ -39,6 +39,15 @@ def cmd_train_urls(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build_popularity(args: argparse.Namespace) -> int:
+    """Rebuild the popularity snapshot the URL checker ships (``urls/knowledge.py``)."""
+    from ..train.popularity import build_popularity
+
+    sidecar = build_popularity(_data_pack(args, "urls"), Path(args.out))
+    print(f"wrote {args.out} ({sidecar['version']}, {sidecar['domains']:,} domains)")
+    return EXIT_OK
+
+
 def cmd_train_lang(args: argparse.Namespace) -> int:
     """Rebuild the language identifier from the shared data."""
     from ..train.lang_model import train_lang_model
@@ -49,12 +58,14 @@ def cmd_train_lang(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    """The ``train``, ``train-urls`` and ``train-lang`` subcommands."""
+    """The ``train``, ``train-urls``, ``build-popularity`` and ``train-lang`` subcommands."""
 
-    def training(name: str, summary: str, description: str, out: str, func: Any) -> None:
+    def training(
+        name: str, summary: str, description: str, out: str, func: Any, folder: str = "classifiers/models"
+    ) -> None:
         p = sub.add_parser(name, help=summary, description=description)
         p.add_argument("--data", default="../shared/data", help="the data pack (default ../shared/data)")
-        default_out = str(Path(__file__).resolve().parents[2] / "classifiers" / "models")
+        default_out = str(Path(__file__).resolve().parents[2].joinpath(*folder.split("/")))
         p.add_argument("--out", default=default_out, help=out)
         p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
         p.set_defaults(func=func)
@@ -72,6 +83,15 @@ def register(sub: Any) -> None:
         "Rebuild the URL model from ../shared/data/urls (domain-disjoint split).",
         "where to write the URL model and its sidecar",
         cmd_train_urls,
+    )
+    training(
+        "build-popularity",
+        "rebuild the URL checker's popularity snapshot from the data pack",
+        "Rebuild moderation/resources/popularity.npz (hashed registered domains with a rank tier) from "
+        "../shared/data/urls/tranco_top.tsv, leaving out domains on the pack's block lists.",
+        "where to write popularity.npz and popularity.json",
+        cmd_build_popularity,
+        "moderation/resources",
     )
     training(
         "train-lang",

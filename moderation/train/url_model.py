@@ -2,126 +2,103 @@
 
 Labels:
 - bad (1): URLhaus (malware), UT1 ``malicious``, ``gambling``, ``cryptojacking``, ``fakenews``,
-  ``stalkerware``, ``ddos``, and the Block List Project (phishing, scam, malware, crypto);
-- good (0): the popular-domain list, UT1 ``press`` (legitimate news sites), and the article URLs of the
-  ``train``-split news (the ``dev`` split's article URLs are kept for measuring only).
-UT1 ``ads`` and ``shortener`` are left out: ad servers and shorteners are not spam by themselves (the
-shortener list is its own signal). A domain on both sides is dropped from the good side ("popular is
-not the same as benign").
+  ``stalkerware``, ``ddos``, the Block List Project (phishing, scam, malware, crypto), and the phishing
+  and malware URLs *with paths* (``malicious_urls_with_paths.tsv``, including abused platforms and IPs);
+- good (0): the popular-domain list, UT1 ``press``, the benign URLs *with paths*
+  (``benign_urls_with_paths.tsv``: news articles in 11 languages, health/government pages, fact-checks,
+  links embedded in articles) and the ``train``-split news article URLs (``dev``'s are kept for measuring).
+UT1 ``ads`` and ``shortener`` and every shortener link are left out: the checker calls a shortener
+``unknown``. A good domain that a block list names leaves the good side ("popular is not the same as
+benign"). Pages on user-content platforms are synthesized for both sides with the same templates, named
+after that side's own domains (``url_sources.platform_url``): the real data has bad platform pages only.
 
-Leak guards: the lists differ in form (URLhaus lower-cases paths and stores no scheme; others are bare
-domains), so every entry is reduced to the same form: no scheme, no ``www.``, lower case, no trailing
-slash. Domain-only entries on *both* sides get the same synthetic paths half of the time (news-like
-slugs, product and search pages, logins), so "has a path" says nothing about the label.
+Leak guards (``url_leaks.py`` measures them: a classifier on the form of the URL must fail):
+- one normalized form: no scheme, no ``www.``, lower case, no trailing slash;
+- domain-only entries on both sides get the same synthetic paths half of the time, and both sides now
+  have real paths, so "has a path" says nothing about the label;
+- the split keeps registrable domains disjoint (``url_sources.split_of``: 70% fit / 15% validation / 15%
+  test);
+- the popularity prior: a popular-list row never sees its own membership (its tier is 0), so the prior is
+  learned from the other sources' rows only; training reads the raw list's tiers (the shipped snapshot
+  leaves blocked domains out, which would make "popular" look cleaner than it is).
 
-Split: by registered domain (crc32), so train and test never share a registrable domain: 80% fit,
-5% validation (thresholds), 15% test (the reported scores).
+Calibration: isotonic regression of the label on the checker's total log-odds, on the validation split;
+the reliability curve and the expected calibration error are measured on the test split, and the two
+verdict thresholds are chosen on the calibrated validation scores (``choose_thresholds``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
 import time
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..urls.checker import UrlChecker, look_alike, url_parts
+from ..urls.knowledge import tier_of_rank
 from ..urls.parse import ParsedUrl, UrlError, parse_url
-from ..urls.suffixes import registered_domain
+from ..urls.rules import shorteners
+from .url_leaks import source_discrimination
+from .url_sources import (
+    BAD_UT1,
+    Example,
+    platform_url,
+    reduce_form,
+    registered,
+    split_of,
+    synthetic_path,
+    tsv,
+)
 
 log = logging.getLogger(__name__)
 
-BAD_UT1 = {"malicious", "gambling", "cryptojacking", "fakenews", "stalkerware", "ddos"}
-_WORDS = (
-    "news world business sport politics economy health science culture local city weather market "
-    "report interview update review guide travel food music film football election police court "
-    "energy climate school family money tech video photo story opinion analysis live today week"
-).split()
-_SECTIONS = "news world business sport politics economy tech blog article story category en de id pt".split()
+
+def _add(table: dict[str, tuple[str, str]], url: str, origin: str, split_domain: str = "") -> None:
+    table.setdefault(url, (origin, split_domain))
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
-    """One training URL: its reduced form, label (1 = bad), where it came from, and its split."""
-
-    url: str
-    label: int
-    origin: str
-    split: str
-
-
-def reduce_form(entry: str) -> str:
-    """The common form every list entry is reduced to (see the module docstring)."""
-    s = entry.strip().lower()
-    for prefix in ("https://", "http://", "ftp://"):
-        if s.startswith(prefix):
-            s = s[len(prefix) :]
-    if s.startswith("www."):
-        s = s[4:]
-    return s.rstrip("/")
-
-
-def synthetic_path(rng: random.Random) -> str:
-    """A realistic path for a domain-only entry (the same generator for both labels)."""
-    w = lambda k: "-".join(rng.choice(_WORDS) for _ in range(k))  # noqa: E731
-    kind = rng.randrange(10)
-    if kind == 0:
-        date = f"{rng.randint(2015, 2026)}/{rng.randint(1, 12):02d}"
-        return f"/{rng.choice(_SECTIONS)}/{date}/{w(rng.randint(3, 7))}"
-    if kind == 1:
-        return f"/{rng.choice(_SECTIONS)}/{w(rng.randint(3, 8))}-{rng.randint(10000, 99999999)}"
-    if kind == 2:
-        return f"/article/{rng.randint(100000, 9999999)}.html"
-    if kind == 3:
-        return f"/search?q={rng.choice(_WORDS)}"
-    if kind == 4:
-        return f"/products/{w(2)}"
-    if kind == 5:
-        return rng.choice(["/login", "/signin", "/account", "/contact", "/about", "/help"])
-    if kind == 6:
-        return f"/{rng.choice(_SECTIONS)}/"
-    if kind == 7:
-        return f"/index.{rng.choice(['html', 'php', 'htm'])}"
-    if kind == 8:
-        return f"/{w(1)}/{w(1)}?id={rng.randint(1, 99999)}"
-    return f"/{w(rng.randint(1, 3))}"
-
-
-def split_of(registered_domain: str) -> str:
-    bucket = zlib.crc32(registered_domain.encode("utf-8")) % 100
-    return "train" if bucket < 80 else "validation" if bucket < 85 else "test"
-
-
-def _tsv(path: Path) -> Iterator[dict[str, str]]:
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        for line in f:
-            yield dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
-
-
-def load_examples(data: Path, seed: int = 13) -> tuple[list[Example], list[str], dict[str, int]]:
-    """(examples, dev-split news article URLs, counts) from the data pack."""
-    urls = data / "urls"
-    bad: dict[str, str] = {}
-    good: dict[str, str] = {}
-    for row in _tsv(urls / "urlhaus_2022-03-14.tsv"):
-        bad.setdefault(reduce_form(row["url"]), "urlhaus")
-    for row in _tsv(urls / "ut1_blacklists.tsv"):
+def _list_rows(urls: Path, bad: dict[str, tuple[str, str]], good: dict[str, tuple[str, str]]) -> None:
+    """The domain lists: URLhaus, UT1 (bad categories; ``press`` good), Block List Project, popular."""
+    for row in tsv(urls / "urlhaus_2022-03-14.tsv"):
+        _add(bad, reduce_form(row["url"]), "urlhaus")
+    for row in tsv(urls / "ut1_blacklists.tsv"):
         if row["label"] in BAD_UT1:
-            bad.setdefault(reduce_form(row["url"]), f"ut1-{row['label']}")
+            _add(bad, reduce_form(row["url"]), f"ut1-{row['label']}")
         elif row["label"] == "press":
-            good.setdefault(reduce_form(row["url"]), "press")
-    for row in _tsv(urls / "blocklistproject.tsv"):
-        bad.setdefault(reduce_form(row["domain"]), f"blp-{row['label']}")
-    for row in _tsv(urls / "tranco_top.tsv"):
-        good.setdefault(reduce_form(row["domain"]), "popular")
+            _add(good, reduce_form(row["url"]), "press")
+    for row in tsv(urls / "blocklistproject.tsv"):
+        _add(bad, reduce_form(row["domain"]), f"blp-{row['label']}")
+    for row in tsv(urls / "tranco_top.tsv"):
+        _add(good, reduce_form(row["domain"]), "popular")
+
+
+def _path_rows(urls: Path, bad: dict[str, tuple[str, str]], good: dict[str, tuple[str, str]]) -> int:
+    """The URLs with real paths (benign articles and embeds; phishing and malware pages). Shortener
+    links are left out on both sides: the checker calls them ``unknown``. Returns the rows left out."""
+    short = shorteners()
+    skipped = 0
+    for row in tsv(urls / "benign_urls_with_paths.tsv"):
+        url = reduce_form(row["url"])
+        host = url.split("/", 1)[0]
+        if row["kind"] == "embedded_shortlink" or host in short or registered(url) in short:
+            skipped += 1
+            continue
+        _add(good, url, f"benign-{row['kind']}")
+    for row in tsv(urls / "malicious_urls_with_paths.tsv"):
+        kind = "ip" if row.get("host_kind") == "ip" else row["category"]
+        if row.get("host_kind") == "abused_platform":
+            kind = "abused-platform"
+        _add(bad, reduce_form(row["url"]), f"{kind}-paths")
+    return skipped
+
+
+def _news_rows(data: Path, good: dict[str, tuple[str, str]]) -> list[str]:
+    """Train-split news article URLs go in; the dev split's are returned for measuring."""
     dev_news: list[str] = []
     for file in sorted((data / "news").glob("*.jsonl")):
         with open(file, encoding="utf-8") as f:
@@ -129,27 +106,72 @@ def load_examples(data: Path, seed: int = 13) -> tuple[list[Example], list[str],
                 row = json.loads(line)
                 if isinstance(row.get("url"), str) and row["url"]:
                     if row.get("split") == "train":
-                        good.setdefault(reduce_form(row["url"]), "news")
+                        _add(good, reduce_form(row["url"]), "news")
                     else:
                         dev_news.append(row["url"])
-    bad_domains = {_registered(u) for u in bad}
-    conflicts = [u for u in good if _registered(u) in bad_domains]
+    return dev_news
+
+
+def _platform_rows(rng: random.Random, table: dict[str, tuple[str, str]], origin: str, n: int) -> None:
+    """``n`` synthetic pages on user-content platforms, named after this side's own domains and with
+    this side's own real paths (benign: article slugs; bad: phishing paths), split by the name's domain."""
+    names = sorted({registered(u) for u, (o, _) in table.items() if not o.startswith("platform")})
+    paths = sorted({"/" + u.split("/", 1)[1] for u in table if "/" in u})
+    for _ in range(n):
+        domain = rng.choice(names)
+        label = domain.split(".", 1)[0]
+        if not label or label.isdigit():
+            continue
+        _add(table, platform_url(rng, label, rng.choice(paths)), origin, domain)
+
+
+def _raw_tiers(urls: Path) -> dict[str, int]:
+    """Registered domain -> popularity tier from the raw popular list (the snapshot leaves out blocked
+    domains; training must see that popular domains can be bad)."""
+    tiers: dict[str, int] = {}
+    for row in tsv(urls / "tranco_top.tsv"):
+        rank = next(
+            (int(row[k]) for k in ("rank_2026_08_list", "rank_2025_06_list") if row.get(k, "").isdigit()), 0
+        )
+        if rank:
+            d = registered(reduce_form(row["domain"]))
+            tiers[d] = min(tier_of_rank(rank), tiers.get(d, 9))
+    return tiers
+
+
+def load_examples(data: Path, seed: int = 13) -> tuple[list[Example], list[str], dict[str, int]]:
+    """(examples, dev-split news article URLs, counts) from the data pack."""
+    urls = data / "urls"
+    bad: dict[str, tuple[str, str]] = {}
+    good: dict[str, tuple[str, str]] = {}
+    _list_rows(urls, bad, good)
+    short_skipped = _path_rows(urls, bad, good)
+    dev_news = _news_rows(data, good)
+    # a good domain that a block list names is dropped ("popular is not the same as benign"); pages on
+    # hosts abused by phishing (docs.google.com ...) do not make the host's own pages bad
+    bad_domains = {registered(u) for u, (o, _) in bad.items() if not o.endswith("-paths")}
+    conflicts = [u for u in good if registered(u) in bad_domains]
     for u in conflicts:
         del good[u]
     rng = random.Random(seed)
+    _platform_rows(rng, good, "platform-benign", 3000)
+    _platform_rows(rng, bad, "platform-bad", 3000)
+    tiers = _raw_tiers(urls)
     examples = []
     for label, table in ((1, bad), (0, good)):
-        for url, origin in sorted(table.items()):
+        for url, (origin, split_domain) in sorted(table.items()):
             if "/" not in url and rng.random() < 0.5:
                 url += synthetic_path(rng)
-            examples.append(Example(url, label, origin, split_of(_registered(url))))
-    counts = {"bad": len(bad), "good": len(good), "good_dropped_as_also_bad": len(conflicts)}
+            domain = registered(url)
+            popular = 0 if origin == "popular" else tiers.get(domain, 0)
+            examples.append(Example(url, label, origin, split_of(split_domain or domain), popular))
+    counts = {
+        "bad": len(bad),
+        "good": len(good),
+        "good_dropped_as_also_bad": len(conflicts),
+        "shortener_links_left_out": short_skipped,
+    }
     return examples, dev_news, counts
-
-
-def _registered(url: str) -> str:
-    """The registered domain of a reduced-form entry (``host[:port]/path``)."""
-    return registered_domain(url.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0])
 
 
 def _parse_all(examples: list[Example]) -> tuple[list[ParsedUrl], np.ndarray, list[Example]]:
@@ -168,8 +190,55 @@ def _fpr_at(scores: np.ndarray, threshold: float) -> float:
     return float((scores >= threshold).mean()) if len(scores) else 0.0
 
 
+def _log_odds(checker: UrlChecker, parsed: list[ParsedUrl], kept: list[Example]) -> np.ndarray:
+    return np.array([checker.log_odds(p, ex.popular) for p, ex in zip(parsed, kept, strict=True)])
+
+
+def calibrate(z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Isotonic regression of the label on the total log-odds: its knots (z increasing, p)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.001, y_max=0.999, out_of_bounds="clip").fit(z, y)
+    return np.asarray(iso.X_thresholds_, dtype=np.float64), np.asarray(iso.y_thresholds_, dtype=np.float64)
+
+
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> tuple[float, list[dict[str, float]]]:
+    """(expected calibration error, the reliability curve: per equal-width bin the mean score, the
+    observed share of bad URLs and the count)."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    curve, ece = [], 0.0
+    for b in range(bins):
+        m = which == b
+        if not m.any():
+            continue
+        mean_p, share = float(p[m].mean()), float(y[m].mean())
+        ece += m.sum() / len(p) * abs(mean_p - share)
+        curve.append(
+            {"bin": round(edges[b], 1), "score": round(mean_p, 4), "bad": round(share, 4), "n": int(m.sum())}
+        )
+    return round(float(ece), 4), curve
+
+
+def choose_thresholds(p: np.ndarray, y: np.ndarray, origins: np.ndarray) -> dict[str, float]:
+    """On the validation split: the lowest ``malicious`` threshold at which every benign source (with
+    100 or more URLs) has a false-positive rate <= 0.5%, and the lowest ``suspicious`` one at which each
+    has <= 2% (never below 0.5 and 0.3: a probability under one half is not "malicious")."""
+    groups = [p[(origins == o) & (y == 0)] for o in sorted(set(origins[y == 0]))]
+    groups = [g for g in groups if len(g) >= 100]
+    malicious = max(0.5, *(float(np.quantile(g, 0.995)) for g in groups))
+    suspicious = max(0.3, *(float(np.quantile(g, 0.98)) for g in groups))
+    malicious = min(malicious + 1e-6, 0.999)
+    return {"malicious": round(malicious, 4), "suspicious": round(min(suspicious + 1e-6, malicious), 4)}
+
+
+def per_origin(p: np.ndarray, origins: np.ndarray, threshold: float) -> dict[str, float]:
+    """The share at or above ``threshold`` per origin (FPR for benign origins, recall for bad ones)."""
+    return {str(o): round(_fpr_at(p[origins == o], threshold), 4) for o in sorted(set(origins))}
+
+
 def train_url_model(data: Path, out: Path, seed: int = 13, C: float = 0.1) -> dict[str, Any]:
-    """Fit, choose thresholds on validation, measure on the domain-disjoint test split, save."""
+    """Fit on the train split, calibrate and choose thresholds on validation, measure on test, save."""
     from sklearn.metrics import roc_auc_score
 
     from classifiers import UrlModel, save_url_model
@@ -178,63 +247,50 @@ def train_url_model(data: Path, out: Path, seed: int = 13, C: float = 0.1) -> di
     examples, dev_news, counts = load_examples(data, seed)
     parsed, y, kept = _parse_all(examples)
     log.info("URL examples: %s (parsed %d)", counts, len(parsed))
-    parts = [url_parts(p, look_alike(p)) for p in parsed]
     split = np.array([ex.split for ex in kept])
     fit = split == "train"
-    model = UrlModel(C=C, random_state=0).fit([pt for pt, f in zip(parts, fit, strict=True) if f], y[fit])
+    parts = [url_parts(p, look_alike(p), ex.popular) for p, ex, f in zip(parsed, kept, fit, strict=True) if f]
+    model = UrlModel(C=C, random_state=0).fit(parts, y[fit])
     log.info("fitted on %d URLs in %.0f s", int(fit.sum()), time.time() - started)
 
     checker = UrlChecker(model)
-    scores = np.array([checker.judge(p).score for p in parsed])
-    val = split == "validation"
-    benign_val = np.sort(scores[val & (y == 0)])
-    malicious = float(np.quantile(benign_val, 0.995)) if len(benign_val) else 0.85
-    suspicious = float(np.quantile(benign_val, 0.95)) if len(benign_val) else 0.5
-    thresholds = {
-        "malicious": round(max(malicious, 0.5), 4),
-        "suspicious": round(min(max(suspicious, 0.3), malicious), 4),
-    }
-
-    test = split == "test"
+    z = _log_odds(checker, parsed, kept)
+    val, test = split == "validation", split == "test"
+    model.set_calibration(*calibrate(z[val], y[val]))
+    scores = model.probabilities(z)
     origins = np.array([ex.origin for ex in kept])
+    thresholds = choose_thresholds(scores[val], y[val], origins[val])
+    ece, curve = reliability(scores[test], y[test])
     dev_scores = []
     for u in dev_news:
-        try:
-            dev_scores.append(checker.judge(parse_url(u)).score)
-        except UrlError:
-            continue
+        with contextlib.suppress(UrlError):
+            dev_scores.append(model.probability(checker.log_odds(parse_url(u))))
     metrics = {
         "test_urls": int(test.sum()),
         "test_bad": int((test & (y == 1)).sum()),
         "roc_auc": round(float(roc_auc_score(y[test], scores[test])), 4),
-        "fpr_at_malicious": {
-            name: round(_fpr_at(scores[test & (origins == name)], thresholds["malicious"]), 4)
-            for name in ("popular", "press", "news")
-        },
+        "roc_auc_validation": round(float(roc_auc_score(y[val], scores[val])), 4),
+        "ece": ece,
+        "reliability": curve,
+        "at_malicious": per_origin(scores[test], origins[test], thresholds["malicious"]),
+        "at_suspicious": per_origin(scores[test], origins[test], thresholds["suspicious"]),
         "fpr_dev_news_urls": round(_fpr_at(np.array(dev_scores), thresholds["malicious"]), 4),
         "dev_news_urls": len(dev_scores),
         "tpr_at_malicious": round(_fpr_at(scores[test & (y == 1)], thresholds["malicious"]), 4),
-        "by_origin_recall": {
-            str(name): round(_fpr_at(scores[test & (origins == name)], thresholds["malicious"]), 4)
-            for name in sorted(set(origins[y == 1]))
-        },
     }
     log.info("URL model: %s, thresholds %s", metrics, thresholds)
     fingerprint = {
         f"{p.parent.name}/{p.name}": _sha256(p)
         for p in [*sorted((data / "urls").glob("*.tsv")), *sorted((data / "news").glob("*.jsonl"))]
     }
-    manifest = save_url_model(
-        model,
-        out,
-        {
-            "thresholds": thresholds,
-            "test": metrics,
-            "data": {"files": fingerprint, "counts": counts, "seed": seed},
-            "training_seconds": round(time.time() - started, 1),
-        },
-    )
-    return manifest
+    extra = {
+        "thresholds": thresholds,
+        "test": metrics,
+        "leak_check": source_discrimination(data),
+        "data": {"files": fingerprint, "counts": counts, "seed": seed},
+        "training_seconds": round(time.time() - started, 1),
+    }
+    return save_url_model(model, out, extra)
 
 
 def _sha256(path: Path) -> str:

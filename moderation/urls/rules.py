@@ -26,7 +26,7 @@ from .suffixes import join_registered
 if TYPE_CHECKING:
     from .parse import ParsedUrl
 
-LinkVerdict = Literal["malicious", "suspicious", "neutral", "trusted"]
+LinkVerdict = Literal["malicious", "suspicious", "unknown", "neutral", "trusted"]
 
 # TLD -> weight; about 1.0 for "heavily abused", 0.5 for "often abused".
 ABUSED_TLDS: dict[str, float] = {
@@ -186,6 +186,11 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
         tld_weight(abuse), tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,
         abuse, short, chat, ip_host, trusted,
     )  # fmt: skip
+
+
+def host_has_spam_words(host: str, domain: str, suffix: str) -> bool:
+    """The host rule's spam-word finding (the lexical model reads it as a feature too)."""
+    return any(r.code == "URL_SPAM_WORDS" for r in _host_evidence(host, domain, suffix).host_reasons)
 
 
 @per_key_cache(maxsize=16384)

@@ -206,8 +206,16 @@ def mismatch(anchor: Anchor) -> Reason | None:
 
 
 # the checker's findings that are not rule evidence about the target: the lexical model's resemblance, and
-# a well-known source (which speaks for the link)
-_NOT_RULES = frozenset({"URL_MODEL_BAD", "URL_MODEL_ORDINARY", "URL_TRUSTED_SOURCE"})
+# a well-known source (which speaks for the link), and the checker's knowledge (popularity, platforms)
+_NOT_RULES = frozenset(
+    {
+        "URL_MODEL_BAD",
+        "URL_MODEL_ORDINARY",
+        "URL_TRUSTED_SOURCE",
+        "URL_POPULAR_DOMAIN",
+        "URL_USER_CONTENT_PLATFORM",
+    }
+)
 _MODEL = frozenset({"URL_MODEL_BAD", "URL_MODEL_ORDINARY"})
 
 

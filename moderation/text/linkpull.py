@@ -37,6 +37,18 @@ def _lifts(link: FoundLink, report: UrlReport, text_score: float) -> bool:
     return not _quoted(link) and (not link.obfuscated or text_score >= DEFANGED_TEXT_SCORE)
 
 
+def _vouched(report: UrlReport) -> bool:
+    """Trusted because someone vouches for the site: the deployment's allowlist or the well-known-source
+    rule (a government, an encyclopedia, a news outlet). Popularity alone does not pull a sentence towards
+    clean: link spam points at popular hosts all the time (an app-store page, a music profile, a
+    fundraiser, a redirect through a search engine), and those are judged as text, as before."""
+    if report.verdict != "trusted":
+        return False
+    return any(h.kind == "allow" for h in report.list_hits) or any(
+        r.code == "URL_TRUSTED_SOURCE" for r in report.reasons
+    )
+
+
 def _quoted(link: FoundLink) -> bool:
     """Written the way security reporting quotes an indicator (``x[.]top``), which spam does not."""
     return "[.]" in link.raw or "(.)" in link.raw or "[dot]" in link.raw.lower()
@@ -66,12 +78,11 @@ def link_pull(
             m += 1
         if not inside:
             continue
-        verdicts = [reports[i].verdict for i in inside]
         bad = [i for i in inside if _lifts(links[i], reports[i], float(text_score[j]))]
         if bad:
             out[j] = max(out[j], floor)
             pulls[j] = "malicious"
-        elif all(v == "trusted" for v in verdicts):
+        elif all(_vouched(reports[i]) for i in inside):
             out[j] *= TRUSTED_FACTOR
             pulls[j] = "trusted"
         elif all(_quoted(links[i]) for i in inside):  # a report quoting indicators, not an advert

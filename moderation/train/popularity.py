@@ -20,7 +20,7 @@ import numpy as np
 
 from ..urls.knowledge import POPULARITY_FILE, POPULARITY_SIDECAR, domain_hash, tier_of_rank
 from ..urls.suffixes import registered_domain
-from .url_model import BAD_UT1, _tsv, reduce_form
+from .url_sources import BAD_UT1, reduce_form, tsv
 
 BUILD_COMMAND = "moderation build-popularity --data ../shared/data --out moderation/resources"
 
@@ -36,13 +36,13 @@ def _rank(row: dict[str, str]) -> int | None:
 def blocked_domains(urls: Path) -> set[str]:
     """Registered domains of every domain-kind entry on the pack's block lists."""
     out: set[str] = set()
-    for row in _tsv(urls / "urlhaus_2022-03-14.tsv"):
+    for row in tsv(urls / "urlhaus_2022-03-14.tsv"):
         if row.get("kind") == "domain":
             out.add(registered_domain(reduce_form(row["url"]).split("/", 1)[0]))
-    for row in _tsv(urls / "ut1_blacklists.tsv"):
+    for row in tsv(urls / "ut1_blacklists.tsv"):
         if row["label"] in BAD_UT1 and row.get("kind") == "domain":
             out.add(registered_domain(reduce_form(row["url"]).split("/", 1)[0]))
-    for row in _tsv(urls / "blocklistproject.tsv"):
+    for row in tsv(urls / "blocklistproject.tsv"):
         out.add(registered_domain(reduce_form(row["domain"]).split("/", 1)[0]))
     return out
 
@@ -53,7 +53,7 @@ def build_popularity(data: Path, out: Path) -> dict[str, Any]:
     blocked = blocked_domains(urls)
     tiers: dict[str, int] = {}
     skipped = 0
-    for row in _tsv(urls / "tranco_top.tsv"):
+    for row in tsv(urls / "tranco_top.tsv"):
         rank = _rank(row)
         domain = registered_domain(reduce_form(row["domain"]).split("/", 1)[0])
         if rank is None or not domain:

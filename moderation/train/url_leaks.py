@@ -65,7 +65,7 @@ def _cv_auc(X: np.ndarray, y: np.ndarray) -> float:
 def source_discrimination(data: Path, limit: int = 6000) -> dict[str, Any]:
     """ROC AUC of telling ``benign_urls_with_paths`` from ``malicious_urls_with_paths`` by form: on the raw
     strings, on the model's view, and by path shape on the model's view."""
-    rows = []
+    rows: list[tuple[int, str]] = []
     for label, name in ((0, "benign_urls_with_paths.tsv"), (1, "malicious_urls_with_paths.tsv")):
         for i, row in enumerate(tsv(data / "urls" / name)):
             if i % 3 == 0 and len([r for r in rows if r[0] == label]) < limit:

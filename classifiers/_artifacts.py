@@ -228,27 +228,36 @@ def save_url_model(model: UrlModel, directory: Path, extra: dict[str, Any]) -> d
     return manifest
 
 
-def load_url_model(directory: Path | None = None) -> tuple[UrlModel, dict[str, Any]] | None:
-    """The URL model and its sidecar, or None when the directory has none (the checker then uses rules
-    and lists only). A model that is present but altered or incompatible raises ``ArtifactError``."""
-    directory = directory or default_model_dir()
-    sidecar = directory / URL_MANIFEST
+def _read_verified(
+    directory: Path, sidecar_name: str, file_name: str, what: str
+) -> tuple[dict[str, Any], dict[str, np.ndarray], Path] | None:
+    """A model file's sidecar and arrays, after checking the sidecar's compatibility and the file's sha256;
+    None when the directory has no such sidecar. Shared by the URL model and the language identifier."""
+    sidecar = directory / sidecar_name
     if not sidecar.is_file():
         return None
     try:
         manifest = dict(json.loads(sidecar.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
-        raise ArtifactError(f"unreadable URL model sidecar {sidecar} ({exc}); {_FIX}") from None
+        raise ArtifactError(f"unreadable {what} sidecar {sidecar} ({exc}); {_FIX}") from None
     check_compatible(manifest)
-    path = directory / URL_MODEL_FILE
+    path = directory / file_name
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ArtifactError(f"cannot read URL model {path} ({exc.strerror}); {_FIX}") from None
-    expected = manifest.get("files", {}).get(URL_MODEL_FILE, {}).get("sha256")
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise ArtifactError(f"URL model {path} does not match its sidecar; refusing to load it; {_FIX}")
-    arrays = _arrays(data, f"URL model {path}")
+        raise ArtifactError(f"cannot read {what} {path} ({exc.strerror}); {_FIX}") from None
+    if hashlib.sha256(data).hexdigest() != manifest.get("files", {}).get(file_name, {}).get("sha256"):
+        raise ArtifactError(f"{what} {path} does not match its sidecar; refusing to load it; {_FIX}")
+    return manifest, _arrays(data, f"{what} {path}"), path
+
+
+def load_url_model(directory: Path | None = None) -> tuple[UrlModel, dict[str, Any]] | None:
+    """The URL model and its sidecar, or None when the directory has none (the checker then uses rules
+    and lists only). A model that is present but altered or incompatible raises ``ArtifactError``."""
+    found = _read_verified(directory or default_model_dir(), URL_MANIFEST, URL_MODEL_FILE, "URL model")
+    if found is None:
+        return None
+    manifest, arrays, path = found
     try:
         return UrlModel.from_arrays(manifest["params"], arrays), manifest
     except (KeyError, ValueError, TypeError) as exc:
@@ -282,23 +291,11 @@ def save_lang_model(model: LangId, directory: Path, extra: dict[str, Any]) -> di
 def load_lang_model(directory: Path | None = None) -> LangId | None:
     """The language identifier, or None when the directory has none (spans then make no language claim).
     A model that is present but altered or incompatible raises ``ArtifactError``."""
-    directory = directory or default_model_dir()
-    sidecar = directory / LANG_MANIFEST
-    if not sidecar.is_file():
+    found = _read_verified(directory or default_model_dir(), LANG_MANIFEST, LANG_MODEL_FILE, "language model")
+    if found is None:
         return None
+    manifest, arrays, path = found
     try:
-        manifest = dict(json.loads(sidecar.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        raise ArtifactError(f"unreadable language model sidecar {sidecar} ({exc}); {_FIX}") from None
-    check_compatible(manifest)
-    path = directory / LANG_MODEL_FILE
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArtifactError(f"cannot read language model {path} ({exc.strerror}); {_FIX}") from None
-    if hashlib.sha256(data).hexdigest() != manifest.get("files", {}).get(LANG_MODEL_FILE, {}).get("sha256"):
-        raise ArtifactError(f"language model {path} does not match its sidecar; refusing to load it; {_FIX}")
-    try:
-        return LangId.from_arrays(manifest["params"], _arrays(data, f"language model {path}"))
+        return LangId.from_arrays(manifest["params"], arrays)
     except (KeyError, ValueError, TypeError) as exc:
         raise ArtifactError(f"language model {path} is incomplete ({exc}); {_FIX}") from None

@@ -103,3 +103,11 @@ def test_a_link_ends_its_sentence_whatever_follows():
 def test_a_quotation_after_a_word_starts_a_segment():
     text = 'Check out my channel and subscribe "We were surprised," she said.'
     assert texts(text) == ["Check out my channel and subscribe", '"We were surprised," she said.']
+
+
+def test_a_full_stop_right_after_a_link_ends_the_sentence():
+    # "x.top." reads like an abbreviation ("U.S.") to the word rule; after a link it is a sentence end
+    text = "Sign up now at cash-now.top. The minister said so."
+    end = text.index(". The")
+    segs = segment(text, [end], [(text.index("cash"), end)])
+    assert [text[s.start : s.end] for s in segs] == ["Sign up now at cash-now.top.", "The minister said so."]

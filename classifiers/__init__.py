@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         save_url_model,
         write_manifest,
     )
+    from ._boundary import TOKEN_INPUTS, BoundaryModel, TokenWindow
     from ._context_model import CONTEXT_FEATURES, ContextModel, context_features
     from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
     from ._langid import LANGID_LANGUAGES, LangId
@@ -40,8 +41,10 @@ __all__ = [
     "LANGID_LANGUAGES",
     "LANGUAGES",
     "TEXT_FEATURES",
+    "TOKEN_INPUTS",
     "URL_FEATURES",
     "ArtifactError",
+    "BoundaryModel",
     "ClassifierError",
     "ContextModel",
     "LangId",
@@ -49,6 +52,7 @@ __all__ = [
     "SegmentModel",
     "SegmentScores",
     "TextBatch",
+    "TokenWindow",
     "UrlModel",
     "UrlParts",
     "char_matrix",
@@ -92,6 +96,9 @@ _LAZY = {
     "char_matrix": "_hashing",
     "featurize_texts": "_hashing",
     "SegmentModel": "_segment_model",
+    "BoundaryModel": "_boundary",
+    "TokenWindow": "_boundary",
+    "TOKEN_INPUTS": "_boundary",
     "SegmentScores": "_segment_model",
 }
 

@@ -38,16 +38,19 @@ _MARKS = {
 }  # fmt: skip
 _LINK_WORD = "\x00link"
 _NEAR = 8  # link distances are capped here; 9 = no link in the window
-_hash_cache: dict[str, int] = {}
+_token_cache: dict[str, tuple[int, int, int]] = {}  # token -> (word hash, shape, affix hash)
 
 
 def _hash(s: str) -> int:
-    h = _hash_cache.get(s)
-    if h is None:
-        h = zlib.crc32(s.encode("utf-8", "surrogatepass"))
-        if len(_hash_cache) < 200_000:
-            _hash_cache[s] = h
-    return h
+    return zlib.crc32(s.encode("utf-8", "surrogatepass"))
+
+
+def _token_inputs(tok: str, is_link: bool) -> tuple[int, int, int]:
+    """(word hash, shape, affix hash) of one token: a link is one word, its affix its top-level domain."""
+    if is_link:
+        return _hash(_LINK_WORD), 1, _hash("\x00tld" + tok.rsplit(".", 1)[-1][:6].lower())
+    folded = tok.lower().translate(_DIGITS)
+    return _hash(folded), _shape(tok), _hash("\x00sfx" + folded[-3:])
 
 
 def _shape(tok: str) -> int:
@@ -127,7 +130,6 @@ def windows_for_runs(
     window_id: int = 0,
 ) -> tuple[list[Window], list[dict[str, list[int]]]]:
     """The window of each run and its per-token inputs (lists; ``inputs_array`` stacks them)."""
-    seg_starts = [s.start for s in segments]
     link_ends = [lk.end for lk in links]  # links are sorted and disjoint
     out_w: list[Window] = []
     out_in: list[dict[str, list[int]]] = []
@@ -151,29 +153,36 @@ def windows_for_runs(
         dists = _link_distances([t[2] for t in toks])
         core_lo = next((k for k, t in enumerate(toks) if t[0] >= segments[i0].start), 0)
         core_hi = max((k for k, t in enumerate(toks) if t[1] <= segments[i1].end), default=len(toks) - 1)
-        inputs: dict[str, list[int]] = {
-            k: [] for k in ("word", "shape", "gap", "segment_bin", "link_distance", "affix")
-        }
-        for k, (a, b, is_link) in enumerate(toks):
+        words: list[int] = []
+        shapes: list[int] = []
+        affixes: list[int] = []
+        gaps: list[int] = []
+        bins: list[int] = []
+        seg_bins = [min(9, int(float(x) * 10)) for x in proba[lo : hi + 1]]
+        j = lo  # the segment of the current token (tokens are in order)
+        for a, b, is_link in toks:
             tok = view[a:b]
-            if is_link:
-                word, shape, affix = (
-                    _hash(_LINK_WORD),
-                    1,
-                    _hash("\x00tld" + tok.rsplit(".", 1)[-1][:6].lower()),
-                )
-            else:
-                folded = tok.lower().translate(_DIGITS)
-                word, shape, affix = _hash(folded), _shape(tok), _hash("\x00sfx" + folded[-3:])
+            known = _token_cache.get(tok) if not is_link else None
+            if known is None:
+                known = _token_inputs(tok, is_link)
+                if not is_link and len(_token_cache) < 200_000:
+                    _token_cache[tok] = known
+            words.append(known[0])
+            shapes.append(known[1])
+            affixes.append(known[2])
             prev = view[a - 1] if a > 0 else "\n"
-            gap = 2 if prev == "\n" else (1 if prev.isspace() else 0)
-            seg = max(0, bisect_right(seg_starts, a) - 1)
-            inputs["word"].append(word)
-            inputs["shape"].append(shape)
-            inputs["gap"].append(gap)
-            inputs["segment_bin"].append(min(9, int(float(proba[seg]) * 10)))
-            inputs["link_distance"].append(dists[k])
-            inputs["affix"].append(affix)
+            gaps.append(2 if prev == "\n" else (1 if prev.isspace() else 0))
+            while j < hi and a >= segments[j + 1].start:
+                j += 1
+            bins.append(seg_bins[j - lo])
+        inputs = {
+            "word": words,
+            "shape": shapes,
+            "gap": gaps,
+            "segment_bin": bins,
+            "link_distance": dists,
+            "affix": affixes,
+        }
         out_w.append(
             Window([t[0] for t in toks], [t[1] for t in toks], (core_lo, max(core_lo, core_hi)),
                    (segments[i0].start, segments[i1].end))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moderation.text.structure import legit_shapes
+from moderation.text.structure import legit_shapes, wordless
 
 
 def test_embedded_post_and_speaker_turns_are_recognised_per_paragraph():
@@ -22,3 +22,25 @@ def test_spam_signs_inside_the_shape_keep_it_open():
         "A: Call 0800 123 4567 now for your prize",
     ]
     assert legit_shapes(texts, [0, 1]).tolist() == [False, False]
+
+
+def test_wordless_segments_are_a_legitimate_shape():
+    assert wordless(["09:40", "2-1", "12,5 %", "Win cash at x.top", "3 Tore"]).tolist() == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_a_live_blog_timestamp_line_is_not_spam():
+    from moderation import Scanner
+
+    text = (
+        "Storm live: roads closed across the county\n\n09:12\n\nThe A40 is closed in both directions "
+        "near Penholt, police said.\n\n09:40\n\nSchools in the north of the county will close at noon, "
+        "the council said."
+    )
+    spans = Scanner.default().scan(text).spans
+    assert not [s.text for s in spans if not any(c.isalpha() for c in s.text)]

@@ -33,7 +33,7 @@ from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
 from .segment import segment
-from .structure import LEGIT_FACTOR, legit_shapes
+from .structure import LEGIT_FACTOR, legit_shapes, wordless
 
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
@@ -325,9 +325,8 @@ class Scanner:
             proba = feats.text_score[rows]
         floor = max(self.span_threshold, self.document_threshold)
         proba, pulls = link_pull(p.segments, p.links, p.reports, proba, feats.text_score[rows], floor)
-        proba = np.where(
-            legit_shapes(p.texts, [seg.paragraph for seg in p.segments]), proba * LEGIT_FACTOR, proba
-        )
+        legit = legit_shapes(p.texts, [seg.paragraph for seg in p.segments]) | wordless(p.texts)
+        proba = np.where(legit, proba * LEGIT_FACTOR, proba)
         doc_score = float(proba.max()) if len(proba) else 0.0
         runs: list[list[int]] = []
         flagged = np.zeros(len(proba), dtype=bool)

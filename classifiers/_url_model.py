@@ -23,8 +23,9 @@ import math
 import re
 import zlib
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -232,6 +233,53 @@ def _path_features(path: str) -> tuple[tuple[int, ...], float, bool, bool, bool,
     )
 
 
+HostKey = tuple[str, str, str, str, bool, float, int, int, bool]
+_HOST_CACHE = 65536
+
+
+def _remember(shares: dict[HostKey, float], key: HostKey, share: float) -> float:
+    """Cache a host's share (emptied when full, like the checker's report cache: hosts of a stream come
+    and go, and an LRU's bookkeeping costs more than the odd recomputation)."""
+    if len(shares) >= _HOST_CACHE:
+        shares.clear()
+    shares[key] = share
+    return share
+
+
+def host_share(
+    coef: Any,
+    w: Sequence[float],
+    host: str,
+    subdomain: str,
+    domain: str,
+    suffix: str,
+    is_ip: bool,
+    tld_prior: float,
+    popularity: int,
+    platform: int,
+    spam_words: bool,
+) -> float:
+    """The host's part of the log-odds, one host in plain Python (``_url_hosts.host_shares`` is the
+    batch form and must agree with this bit for bit). The features' own cache is skipped: the model
+    caches this sum (url_matrix still uses that cache)."""
+    idx, hd = _host_features.__wrapped__(host, subdomain, domain, suffix, is_ip)
+    return (
+        sum(map(coef.__getitem__, idx))
+        + w[0] * tld_prior
+        + w[1] * hd[0]
+        + w[3] * hd[1]
+        + w[4] * hd[2]
+        + w[5] * hd[3]
+        + w[6] * hd[4]
+        + w[10] * is_ip
+        + w[13] * hd[5]
+        + w[14] * hd[6]
+        + w[15] * hd[7]
+        + sum(a * b for a, b in zip(w[16:21], _knowledge(popularity, platform), strict=True))
+        + spam_words * (w[23] + w[24] * tld_prior)
+    )
+
+
 def clear_caches(model: UrlModel | None = None) -> None:
     """Forget the per-host and per-path features (and ``model``'s per-host sums): for benchmarks of URLs
     seen for the first time."""
@@ -314,25 +362,23 @@ class UrlModel:
         return self
 
     def decision(self, u: UrlParts) -> float:
-        """The log-odds for one URL: the host's share (cached per host) plus the path's tokens and the
-        per-URL dense features, summed in plain Python (faster than numpy for a few dozen numbers)."""
+        """The log-odds for one URL: the host's share (cached per host; ``prime_hosts`` fills the cache
+        for a batch) plus the path's tokens and the per-URL dense features, summed in plain Python
+        (faster than numpy for a few dozen numbers)."""
         fast = self.__dict__.get("_fast")
         if fast is None or fast[0] is not self.coef_:
             fast = self._build_fast()
-        _, coef, host_part, w = fast
+        _, coef, shares, w, _ = fast
+        key = (
+            u.host, u.subdomain, u.domain, u.suffix, u.is_ip, u.tld_prior, u.popularity, u.platform,
+            u.spam_words,
+        )  # fmt: skip
+        share = shares.get(key)
+        if share is None:
+            share = _remember(shares, key, host_share(coef, w, *key))
         path_idx, path_length, long_number, affiliate, has_path, query_size = _path_features(u.path.lower())
         return (
-            host_part(
-                u.host,
-                u.subdomain,
-                u.domain,
-                u.suffix,
-                u.is_ip,
-                u.tld_prior,
-                u.popularity,
-                u.platform,
-                u.spam_words,
-            )
+            share
             + sum(map(coef.__getitem__, path_idx))
             + w[2] * path_length
             + w[7] * u.brand_outside
@@ -344,9 +390,33 @@ class UrlModel:
             + self.intercept_
         )
 
-    def _build_fast(self) -> tuple[np.ndarray, Any, Any, tuple[float, ...]]:
+    def prime_hosts(self, parts: Iterable[UrlParts]) -> None:
+        """Compute the host shares of every new host among ``parts`` at once (numpy, ``_url_hosts``) and
+        cache them: ``decision`` then gives, bit for bit, what it would have computed host by host."""
+        fast = self.__dict__.get("_fast")
+        if fast is None or fast[0] is not self.coef_:
+            fast = self._build_fast()
+        _, coef, shares, w, gather = fast
+        new: dict[HostKey, None] = {}
+        for u in parts:
+            key = (
+                u.host, u.subdomain, u.domain, u.suffix, u.is_ip, u.tld_prior, u.popularity, u.platform,
+                u.spam_words,
+            )  # fmt: skip
+            if key not in shares:
+                new[key] = None
+        if not new:
+            return
+        from ._url_hosts import host_shares
+
+        keys = list(new)
+        for key, share in zip(keys, host_shares(keys, gather, w, partial(host_share, coef, w)), strict=True):
+            _remember(shares, key, share)
+
+    def _build_fast(self) -> tuple[np.ndarray, Any, dict[HostKey, float], tuple[float, ...], np.ndarray]:
         """The scoring tables for the current ``coef_`` (rebuilt when it is replaced), built on first use;
-        ``__getstate__`` leaves them out."""
+        ``__getstate__`` leaves them out: (coef_, token weights as an array, the host-share cache, the
+        engineered features' weights, the token weights as float64 numpy for ``prime_hosts``)."""
         from array import array
 
         # Weights stored as float32 (see to_arrays; every loaded model) are gathered from a float32
@@ -357,39 +427,8 @@ class UrlModel:
         coef = array("f" if exact32 else "d")
         coef.frombytes((as32 if exact32 else np.ascontiguousarray(self.coef_, dtype=np.float64)).tobytes())
         w = tuple(float(x) for x in self.coef_[N_HASH:])
-
-        @lru_cache(maxsize=65536)
-        def host_part(
-            host: str,
-            subdomain: str,
-            domain: str,
-            suffix: str,
-            is_ip: bool,
-            tld_prior: float,
-            popularity: int,
-            platform: int,
-            spam_words: bool,
-        ) -> float:
-            # this cache holds the sum, so the features' own cache is skipped (one cache miss per new
-            # host instead of two; url_matrix still uses it)
-            idx, hd = _host_features.__wrapped__(host, subdomain, domain, suffix, is_ip)
-            return (
-                sum(map(coef.__getitem__, idx))
-                + w[0] * tld_prior
-                + w[1] * hd[0]
-                + w[3] * hd[1]
-                + w[4] * hd[2]
-                + w[5] * hd[3]
-                + w[6] * hd[4]
-                + w[10] * is_ip
-                + w[13] * hd[5]
-                + w[14] * hd[6]
-                + w[15] * hd[7]
-                + sum(a * b for a, b in zip(w[16:21], _knowledge(popularity, platform), strict=True))
-                + spam_words * (w[23] + w[24] * tld_prior)
-            )
-
-        fast = self.__dict__["_fast"] = (self.coef_, coef, host_part, w)
+        gather = (as32 if exact32 else self.coef_)[:N_HASH].astype(np.float64)
+        fast = self.__dict__["_fast"] = (self.coef_, coef, {}, w, gather)
         return fast
 
     def __getstate__(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import _caches
+from .._gcpause import paused
 from .._reasons import Reason
 from .._settings import Settings
 from .knowledge import TIER_NAMES, TRUSTED_TIER, platform_of, popularity_tier
@@ -241,6 +242,10 @@ class UrlChecker:
         urls = list(urls)
         if self.providers or self.model is None:
             return [self.check(u) for u in urls]
+        with paused():  # the batch makes no reference cycles (``_gcpause.py``)
+            return self._check_batch(urls)
+
+    def _check_batch(self, urls: list[str]) -> list[UrlReport]:
         out: list[UrlReport | None] = [None] * len(urls)
         todo: dict[str, list[int]] = {}
         recent = self._recent

@@ -21,12 +21,14 @@ import zlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import repeat
+from typing import TypeVar
 
 import numpy as np
 
 # (host, subdomain, domain, suffix, is_ip, tld_prior, popularity, platform, spam_words): the host's part
 # of a ``UrlParts``, the key the model's host cache is indexed by
 HostKey = tuple[str, str, str, str, bool, float, int, int, bool]
+T = TypeVar("T")
 
 _MASK = np.uint32((1 << 18) - 1)
 _SEED_G = zlib.crc32(b"g:")
@@ -156,11 +158,15 @@ def host_shares(
     for i in set(range(len(keys))).difference(ascii_at):
         out[i] = one_host(*keys[i])
     if ascii_at:
-        cols = [
-            [c[i] for i in ascii_at]
-            for c in (hosts, subdomains, labels, suffixes, ips, tlds, pops, plats, spams)
-        ]
-        for i, share in zip(ascii_at, _ascii_shares(*cols, gather, w), strict=True):
+
+        def pick(column: Sequence[T]) -> list[T]:
+            return [column[i] for i in ascii_at]
+
+        shares = _ascii_shares(
+            pick(hosts), pick(subdomains), pick(labels), pick(suffixes), pick(ips), pick(tlds), pick(pops),
+            pick(plats), pick(spams), gather, w,
+        )  # fmt: skip
+        for i, share in zip(ascii_at, shares, strict=True):
             out[i] = share
     return out
 

@@ -428,7 +428,8 @@ class UrlModel:
         coef.frombytes((as32 if exact32 else np.ascontiguousarray(self.coef_, dtype=np.float64)).tobytes())
         w = tuple(float(x) for x in self.coef_[N_HASH:])
         gather = (as32 if exact32 else self.coef_)[:N_HASH].astype(np.float64)
-        fast = self.__dict__["_fast"] = (self.coef_, coef, {}, w, gather)
+        shares: dict[HostKey, float] = {}
+        fast = self.__dict__["_fast"] = (self.coef_, coef, shares, w, gather)
         return fast
 
     def __getstate__(self) -> dict[str, Any]:

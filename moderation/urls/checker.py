@@ -243,9 +243,9 @@ class UrlChecker:
         if self.providers or self.model is None:
             return [self.check(u) for u in urls]
         with paused():  # the batch makes no reference cycles (``_gcpause.py``)
-            return self._check_batch(urls)
+            return self._check_batch(urls, self.model)
 
-    def _check_batch(self, urls: list[str]) -> list[UrlReport]:
+    def _check_batch(self, urls: list[str], model: UrlModel) -> list[UrlReport]:
         out: list[UrlReport | None] = [None] * len(urls)
         todo: dict[str, list[int]] = {}
         recent = self._recent
@@ -270,7 +270,7 @@ class UrlChecker:
             rules = rule_evidence(p)
             look = look_alike(p)
             ready.append((url, p, rules, look, url_parts(p, look)))
-        self.model.prime_hosts(r[4] for r in ready)
+        model.prime_hosts(r[4] for r in ready)
         for url, p, rules, look, parts in ready:
             self._finish(url, todo[url], out, self._judge(p, rules, look, parts))
         return out  # type: ignore[return-value]

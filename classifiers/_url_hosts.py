@@ -1,5 +1,5 @@
-"""The URL model's per-host share of the log-odds for many new hosts at once (numpy), bit for bit what
-the one-host path (``_url_model.host_share``) gives.
+"""The URL model's per-host share of the log-odds: one host in plain Python (``host_share``) and many
+new hosts at once with numpy (``host_shares``), bit for bit the same.
 
 A new host costs the one-host path ~30 crc32 calls over its character n-grams, a gather of their weights,
 the label's entropy, vowel share and consonant runs: ~20 us of Python per host, the bulk of a first-seen
@@ -21,14 +21,62 @@ import zlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import repeat
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
+
+from ._url_features import _host_features, _knowledge
+
+T = TypeVar("T")
 
 # (host, subdomain, domain, suffix, is_ip, tld_prior, popularity, platform, spam_words): the host's part
 # of a ``UrlParts``, the key the model's host cache is indexed by
 HostKey = tuple[str, str, str, str, bool, float, int, int, bool]
-T = TypeVar("T")
+_HOST_CACHE = 65536
+
+
+def _remember(shares: dict[HostKey, float], key: HostKey, share: float) -> float:
+    """Cache a host's share (emptied when full, like the checker's report cache: hosts of a stream come
+    and go, and an LRU's bookkeeping costs more than the odd recomputation)."""
+    if len(shares) >= _HOST_CACHE:
+        shares.clear()
+    shares[key] = share
+    return share
+
+
+def host_share(
+    coef: Any,
+    w: Sequence[float],
+    host: str,
+    subdomain: str,
+    domain: str,
+    suffix: str,
+    is_ip: bool,
+    tld_prior: float,
+    popularity: int,
+    platform: int,
+    spam_words: bool,
+) -> float:
+    """The host's part of the log-odds, one host in plain Python (``_url_hosts.host_shares`` is the
+    batch form and must agree with this bit for bit). The features' own cache is skipped: the model
+    caches this sum (url_matrix still uses that cache)."""
+    idx, hd = _host_features.__wrapped__(host, subdomain, domain, suffix, is_ip)
+    return (
+        sum(map(coef.__getitem__, idx))
+        + w[0] * tld_prior
+        + w[1] * hd[0]
+        + w[3] * hd[1]
+        + w[4] * hd[2]
+        + w[5] * hd[3]
+        + w[6] * hd[4]
+        + w[10] * is_ip
+        + w[13] * hd[5]
+        + w[14] * hd[6]
+        + w[15] * hd[7]
+        + sum(a * b for a, b in zip(w[16:21], _knowledge(popularity, platform), strict=True))
+        + spam_words * (w[23] + w[24] * tld_prior)
+    )
+
 
 _MASK = np.uint32((1 << 18) - 1)
 _SEED_G = zlib.crc32(b"g:")

@@ -144,8 +144,8 @@ def test_batch_host_shares_equal_the_one_host_sums(keys, seed, unicode_label, as
     to the one-host path): the batch gives the one-host float, bit for bit."""
     from array import array
 
-    from classifiers._url_hosts import host_shares
-    from classifiers._url_model import N_HASH, URL_FEATURES, host_share
+    from classifiers._url_features import N_HASH, URL_FEATURES
+    from classifiers._url_hosts import host_share, host_shares
 
     rng = np.random.default_rng(seed)
     weights = rng.normal(size=N_HASH + len(URL_FEATURES))

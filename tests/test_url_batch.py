@@ -164,3 +164,16 @@ def test_batch_host_shares_equal_the_one_host_sums(keys, seed, unicode_label, as
     expected = [host_share(coef, w, *k) for k in full]
     got = host_shares(full, gather, w, partial(host_share, coef, w))
     assert got == expected
+
+
+def test_primed_popularity_tiers_are_the_one_by_one_tiers():
+    from moderation import _caches
+    from moderation.urls.knowledge import popularity_tier, prime_popularity
+
+    domains = ["google.com", "wikipedia.org", "bbc.co.uk", "example.com", "not-a-listed-site-zz.top", ""]
+    _caches.clear()
+    one_by_one = [popularity_tier(d) for d in domains]
+    assert any(one_by_one) and not all(one_by_one)
+    _caches.clear()
+    prime_popularity(domains + domains)
+    assert [popularity_tier(d) for d in domains] == one_by_one

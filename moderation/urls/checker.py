@@ -32,7 +32,7 @@ from .. import _caches
 from .._gcpause import paused
 from .._reasons import Reason
 from .._settings import Settings
-from .knowledge import TIER_NAMES, TRUSTED_TIER, platform_of, popularity_tier
+from .knowledge import TIER_NAMES, TRUSTED_TIER, platform_of, popularity_tier, prime_popularity
 from .lists import ListHit, ListIndex, ListStore
 from .lookalike import LookAlike, look_alike
 from .parse import ParsedUrl, UrlError, parse_url
@@ -258,15 +258,17 @@ class UrlChecker:
                 out[i] = hit
             else:
                 todo.setdefault(url, []).append(i)
-        ready: list[tuple[str, ParsedUrl, RuleEvidence, LookAlike, UrlParts]] = []
+        parsed: list[tuple[str, ParsedUrl]] = []
         for url in todo:
             try:
-                p = parse_url(url)
+                parsed.append((url, parse_url(url)))
             except UrlError as exc:
                 self._finish(
                     url, todo[url], out, UrlReport(url[:2000], None, 0.0, "neutral", (), error=str(exc))
                 )
-                continue
+        prime_popularity(p.registered_domain for _, p in parsed)
+        ready: list[tuple[str, ParsedUrl, RuleEvidence, LookAlike, UrlParts]] = []
+        for url, p in parsed:
             rules = rule_evidence(p)
             look = look_alike(p)
             ready.append((url, p, rules, look, url_parts(p, look)))

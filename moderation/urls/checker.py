@@ -43,7 +43,6 @@ from .rules import (
     RuleEvidence,
     host_has_spam_words,
     rule_evidence,
-    shorteners,
     tld_weight,
 )
 
@@ -321,8 +320,7 @@ class UrlChecker:
         if p_model is not None:
             code = "URL_MODEL_BAD" if p_model >= 0.5 else "URL_MODEL_ORDINARY"
             reasons.append(Reason(code, {"score": p_model}))
-        listed_short = shorteners()
-        short = "shortener" in kinds or p.registered_domain in listed_short or p.host in listed_short
+        short = "shortener" in kinds or rules.shortener  # the rule: host or registered domain listed
         if short and not rules.shortener:
             reasons.append(Reason("URL_SHORTENER"))
         platform = platform_of(p.host)

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
     from ._langid import LANGID_LANGUAGES, LangId
     from ._segment_model import SegmentModel, SegmentScores
-    from ._url_model import URL_FEATURES, UrlModel, UrlParts, url_features
+    from ._url_features import URL_FEATURES, UrlParts, url_features
+    from ._url_model import UrlModel
 
 __all__ = [
     "CONTEXT_FEATURES",
@@ -81,10 +82,10 @@ _LAZY = {
     "save_lang_model": "_artifacts",
     "LangId": "_langid",
     "LANGID_LANGUAGES": "_langid",
-    "URL_FEATURES": "_url_model",
+    "URL_FEATURES": "_url_features",
     "UrlModel": "_url_model",
-    "UrlParts": "_url_model",
-    "url_features": "_url_model",
+    "UrlParts": "_url_features",
+    "url_features": "_url_features",
     "save_bundle": "_artifacts",
     "write_manifest": "_artifacts",
     "CONTEXT_FEATURES": "_context_model",

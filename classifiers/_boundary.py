@@ -23,7 +23,7 @@ import numpy as np
 from ._polyhash import _mix
 
 # The per-token inputs, each an int64 array over the window's tokens (-1 where a value is missing).
-TOKEN_INPUTS = ("word", "shape", "gap", "segment_bin", "link_distance", "affix", "lexical", "lexical_near")
+TOKEN_INPUTS = ("word", "shape", "gap", "segment_bin", "link_distance", "affix")
 _PAD = np.int64(-7)  # the value of a neighbour outside the window
 
 
@@ -39,8 +39,6 @@ class TokenWindow:
         link_distance: tokens to the nearest link, capped (0 = the token is a link; 9 = none near).
         affix: hash of the token's last three characters.
         window: which window each token belongs to (neighbours never cross windows).
-        lexical: the segment model's word weight of the token, rounded (-8..8).
-        lexical_near: half the sum of those weights over the token and two neighbours each side.
     """
 
     word: np.ndarray
@@ -50,8 +48,6 @@ class TokenWindow:
     link_distance: np.ndarray
     affix: np.ndarray
     window: np.ndarray
-    lexical: np.ndarray | None = None
-    lexical_near: np.ndarray | None = None
 
 
 def _shift(a: np.ndarray, window: np.ndarray, k: int) -> np.ndarray:
@@ -78,9 +74,8 @@ def _combine(*parts: np.ndarray) -> np.ndarray:
     return h
 
 
-def feature_columns(w: TokenWindow, n_features: int, lexical: bool = False) -> np.ndarray:
-    """The hashed feature index of every (token, template): an ``(n_tokens, n_templates)`` int64 array
-    (with ``lexical``, five more templates over the segment model's word weights)."""
+def feature_columns(w: TokenWindow, n_features: int) -> np.ndarray:
+    """The hashed feature index of every (token, template): an ``(n_tokens, n_templates)`` int64 array."""
     if len(w.word) == 0:
         return np.zeros((0, 0), dtype=np.int64)
 
@@ -112,11 +107,6 @@ def feature_columns(w: TokenWindow, n_features: int, lexical: bool = False) -> n
         (w.affix,),
         (sh(w.affix, 1), shp),
     ]
-    if lexical:
-        if w.lexical is None or w.lexical_near is None:
-            raise ValueError("this boundary model reads word weights: the window has none")
-        lex, near = w.lexical, w.lexical_near
-        templates += [(lex,), (lex, shp), (sh(lex, 1), lex, sh(lex, -1)), (near,), (near, seg)]
     cols = np.empty((len(wd), len(templates)), dtype=np.int64)
     for t, parts in enumerate(templates):
         h = _combine(np.full(len(wd), t, dtype=np.int64), *parts)
@@ -131,24 +121,15 @@ class BoundaryModel:
         n_features: hash buckets.
         C: inverse regularization strength.
         max_iter: solver iterations.
-        lexical: read the segment model's word weights too (``TokenWindow.lexical``).
     """
 
-    def __init__(
-        self, n_features: int = 2**18, C: float = 1.0, max_iter: int = 300, lexical: bool = False
-    ) -> None:
+    def __init__(self, n_features: int = 2**18, C: float = 1.0, max_iter: int = 300) -> None:
         self.n_features = n_features
         self.C = C
         self.max_iter = max_iter
-        self.lexical = lexical
 
     def get_params(self) -> dict[str, Any]:
-        return {
-            "n_features": self.n_features,
-            "C": self.C,
-            "max_iter": self.max_iter,
-            "lexical": self.lexical,
-        }
+        return {"n_features": self.n_features, "C": self.C, "max_iter": self.max_iter}
 
     def fit(
         self, windows: TokenWindow, y: np.ndarray, sample_weight: np.ndarray | None = None
@@ -156,7 +137,7 @@ class BoundaryModel:
         import scipy.sparse as sp
         from sklearn.linear_model import LogisticRegression
 
-        cols = feature_columns(windows, self.n_features, self.lexical)
+        cols = feature_columns(windows, self.n_features)
         n, k = cols.shape
         x = sp.csr_matrix(
             (np.ones(n * k, dtype=np.float64), cols.ravel(), np.arange(0, n * k + 1, k)),
@@ -171,7 +152,7 @@ class BoundaryModel:
 
     def logits(self, windows: TokenWindow) -> np.ndarray:
         """Log-odds per token (a template hit twice counts twice; fitting summed duplicates the same way)."""
-        cols = feature_columns(windows, self.n_features, self.lexical)
+        cols = feature_columns(windows, self.n_features)
         if cols.size == 0:
             return np.zeros(len(windows.word))
         return self.coef_[cols].sum(axis=1, dtype=np.float64) + self.intercept_

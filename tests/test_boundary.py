@@ -111,35 +111,3 @@ def test_arrays_that_do_not_match_the_params_are_refused():
     m = BoundaryModel(n_features=2**10, max_iter=20).fit(_window(50), np.arange(50) % 2)
     with pytest.raises(ValueError):
         BoundaryModel.from_arrays({"n_features": 2**11}, m.to_arrays())
-
-
-def test_word_weights_read_the_segment_models_unigram_coefficients():
-    from classifiers import load_bundle
-    from moderation.text.boundary import WordWeights
-
-    segment = load_bundle().segment
-    weights = WordWeights(segment)
-    got = weights(["Subscribe", "minister", "", "don't", "..."])
-    assert got[2] == 0.0 and got[4] == 0.0  # no word character
-    assert got[0] == segment.word_weights(["subscribe"])[0] > 0 > got[1]
-    assert got[3] == segment.word_weights(["don"])[0]  # the featurizer's word: a run of word characters
-    assert weights(["Subscribe"]) == got[:1]  # cached, same answer
-
-
-def test_lexical_bins_round_and_sum_over_neighbours():
-    from moderation.text.boundary import _lexical
-
-    lex, near = _lexical([1.4, -2.6, 9.0, 0.0, 0.0, 0.0])
-    assert lex == [1, -3, 8, 0, 0, 0]
-    assert near[0] == round((1.4 - 2.6 + 9.0) / 2) and near[5] == 0
-
-
-def test_a_lexical_model_refuses_windows_without_word_weights():
-    w = _window(40)
-    w.lexical = w.segment_bin.copy()
-    w.lexical_near = w.segment_bin.copy()
-    m = BoundaryModel(n_features=2**10, max_iter=20, lexical=True).fit(w, np.arange(40) % 2)
-    assert feature_columns(w, 2**10, lexical=True).shape[1] == feature_columns(w, 2**10).shape[1] + 5
-    w.lexical = None
-    with pytest.raises(ValueError, match="word weights"):
-        m.logits(w)

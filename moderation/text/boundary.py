@@ -15,12 +15,11 @@ Only the bounds move: which runs are spans, their scores and reasons stay the se
 from __future__ import annotations
 
 import re
-import threading
 import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from classifiers import BoundaryModel, TokenWindow
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|\S")
-_WORD = re.compile(r"\w+")  # the featurizer's word: a run of letters, digits and "_"
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _MARKS = {
     ".": 7, ",": 8, "!": 9, "?": 10, ":": 11, ";": 12, '"': 13, "“": 13, "”": 13, "„": 13, "«": 13, "»": 13,
@@ -122,46 +120,6 @@ def _link_distances(is_link: Sequence[bool]) -> list[int]:
     return out
 
 
-class WordWeights:
-    """The segment model's word weight of each token (``SegmentModel.word_weights``), cached per token
-    string for the model it was made with. Links and tokens without a word character weigh 0."""
-
-    def __init__(self, segment_model: Any) -> None:
-        self.model = segment_model
-        self._cache: dict[str, float] = {}
-        self._lock = threading.Lock()  # scanners are shared across threads
-
-    def __call__(self, tokens: Sequence[str]) -> list[float]:
-        with self._lock:
-            return self._weights(tokens)
-
-    def _weights(self, tokens: Sequence[str]) -> list[float]:
-        cache = self._cache
-        missing = sorted({t for t in tokens if t not in cache})
-        if missing:
-            if len(cache) + len(missing) > 200_000:
-                cache.clear()
-            words = [m.group() if (m := _WORD.match(t)) else "" for t in missing]
-            found = iter(self.model.word_weights([w for w in words if w]).tolist())
-            for t, w in zip(missing, words, strict=True):
-                cache[t] = next(found) if w else 0.0
-        return [cache[t] for t in tokens]
-
-
-def _lexical(weights: list[float]) -> tuple[list[int], list[int]]:
-    """Each token's weight rounded (-8..8), and half the sum over it and two neighbours each side
-    (-12..12): stage A's word weights run from about -8 to 8."""
-    w = np.array(weights, dtype=np.float64)
-    c = np.concatenate([[0.0], np.cumsum(w)])
-    n = len(w)
-    idx = np.arange(n)
-    near = c[np.minimum(idx + 3, n)] - c[np.maximum(idx - 2, 0)]
-    return (
-        np.clip(np.rint(w), -8, 8).astype(int).tolist(),
-        np.clip(np.rint(near / 2), -12, 12).astype(int).tolist(),
-    )
-
-
 def windows_for_runs(
     view: str,
     segments: Sequence[Segment],
@@ -170,10 +128,8 @@ def windows_for_runs(
     proba: np.ndarray,
     links: Sequence[FoundLink],
     window_id: int = 0,
-    weights: WordWeights | None = None,
 ) -> tuple[list[Window], list[dict[str, list[int]]]]:
-    """The window of each run and its per-token inputs (lists; ``inputs_array`` stacks them); with
-    ``weights``, the segment model's word weights too."""
+    """The window of each run and its per-token inputs (lists; ``inputs_array`` stacks them)."""
     link_ends = [lk.end for lk in links]  # links are sorted and disjoint
     out_w: list[Window] = []
     out_in: list[dict[str, list[int]]] = []
@@ -227,9 +183,6 @@ def windows_for_runs(
             "link_distance": dists,
             "affix": affixes,
         }
-        if weights is not None:
-            per_token = weights(["" if t[2] else view[t[0] : t[1]] for t in toks])
-            inputs["lexical"], inputs["lexical_near"] = _lexical(per_token)
         out_w.append(
             Window([t[0] for t in toks], [t[1] for t in toks], (core_lo, max(core_lo, core_hi)),
                    (segments[i0].start, segments[i1].end))
@@ -246,10 +199,7 @@ def inputs_array(inputs: Sequence[dict[str, list[int]]]) -> TokenWindow:
     def col(name: str) -> np.ndarray:
         return np.array([v for d in inputs for v in d[name]], dtype=np.int64)
 
-    lexical = bool(inputs) and "lexical" in inputs[0]
     return TokenWindow(
-        lexical=col("lexical") if lexical else None,
-        lexical_near=col("lexical_near") if lexical else None,
         word=col("word"),
         shape=col("shape"),
         gap=col("gap"),

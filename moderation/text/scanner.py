@@ -23,7 +23,7 @@ import numpy as np
 from .._errors import DocumentTooLargeError
 from .._reasons import Reason
 from .._settings import Settings
-from .boundary import Window, WordWeights, merge_overlaps, refine, tag, windows_for_runs
+from .boundary import Window, merge_overlaps, refine, tag, windows_for_runs
 from .cut import cut_spans
 from .document import Document, as_document
 from .evidence import explain, link_features
@@ -210,8 +210,6 @@ class Scanner:
         self.extend_threshold = min(
             extend if extend is not None else th.get("extend", 1.0), self.span_threshold
         )
-        lexical = models.boundary is not None and models.boundary.lexical
-        self._word_weights = WordWeights(models.segment) if lexical else None
 
     @classmethod
     def default(cls, settings: Settings | None = None) -> Scanner:
@@ -350,14 +348,7 @@ class Scanner:
                 per_doc.append([])
                 continue
             wins, ins = windows_for_runs(
-                p.norm.text,
-                p.segments,
-                plan.runs,
-                plan.flagged,
-                plan.proba,
-                p.links,
-                len(inputs),
-                self._word_weights,
+                p.norm.text, p.segments, plan.runs, plan.flagged, plan.proba, p.links, len(inputs)
             )
             per_doc.append(wins)
             inputs.extend(ins)

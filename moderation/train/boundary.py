@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..text.boundary import WordWeights, inputs_array, windows_for_runs
+from ..text.boundary import inputs_array, windows_for_runs
 from ..text.scanner import Featurized, Prepared, Scanner, _runs
 from .injection import Injected
 
@@ -34,10 +34,8 @@ def boundary_examples(
     prepared: Sequence[Prepared],
     feats: Featurized,
     proba: np.ndarray,
-    weights: WordWeights | None = None,
 ) -> tuple[Any, np.ndarray]:
-    """The tagger's inputs (a ``TokenWindow``) and 0/1 labels for every window of ``docs`` (``weights``:
-    the word weights of the segment model that scored them)."""
+    """The tagger's inputs (a ``TokenWindow``) and 0/1 labels for every window of ``docs``."""
     inputs: list[dict[str, list[int]]] = []
     labels: list[int] = []
     offset = 0
@@ -54,9 +52,7 @@ def boundary_examples(
         runs = _runs(np.flatnonzero(flagged))
         if not runs:
             continue
-        wins, ins = windows_for_runs(
-            p.norm.text, p.segments, runs, flagged, plan.proba, p.links, len(inputs), weights
-        )
+        wins, ins = windows_for_runs(p.norm.text, p.segments, runs, flagged, plan.proba, p.links, len(inputs))
         inputs.extend(ins)
         for w in wins:
             for a, b in zip(w.starts, w.ends, strict=True):
@@ -73,7 +69,7 @@ def fit_boundary(windows: Any, labels: np.ndarray, C: float = 0.5) -> Any:
     pos = max(int(labels.sum()), 1)
     neg = max(len(labels) - pos, 1)
     w = np.where(labels == 1, 0.5 * len(labels) / pos, 0.5 * len(labels) / neg)
-    return BoundaryModel(C=C, lexical=windows.lexical is not None).fit(windows, labels, sample_weight=w)
+    return BoundaryModel(C=C).fit(windows, labels, sample_weight=w)
 
 
 def concat_windows(parts: Sequence[Any]) -> Any:

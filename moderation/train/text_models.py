@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from .._settings import Settings
-from ..text.boundary import WordWeights
 from ..text.metrics import Report, mostly_inside, score_document, span_mask, visible
 from ..text.scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
 from ..urls.checker import UrlChecker
@@ -174,16 +173,14 @@ def choose_thresholds(
     return chosen, best_report.to_dict()
 
 
-def _fit_boundary(bundle: Any, folds: Sequence[tuple[Labeled, Featurized, Any]]) -> Any:
+def _fit_boundary(bundle: Any, folds: Sequence[tuple[Labeled, Featurized]]) -> Any:
     """The boundary tagger, fitted on each fold's windows as scored by the segment model that did not
-    see the fold, with that model's word weights (the context model is shared: its inputs are
-    out-of-fold already)."""
+    see the fold (the context model is shared: its inputs are out-of-fold already)."""
     parts = []
     scanner = Scanner(bundle, Settings(model_dir=None), RULES_ONLY)
-    for data, feats, segment_model in folds:
+    for data, feats in folds:
         proba = bundle.context.predict_proba(feats.context)
-        weights = WordWeights(segment_model)
-        parts.append(boundary_examples(scanner, data.docs, data.prepared, feats, proba, weights))
+        parts.append(boundary_examples(scanner, data.docs, data.prepared, feats, proba))
     windows = concat_windows([w for w, _ in parts])
     labels = np.concatenate([y for _, y in parts])
     log.info("boundary tagger: %d tokens in windows, %d of them spam", len(labels), int(labels.sum()))
@@ -216,7 +213,7 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
     context = ContextModel().fit(x, y)
     log.info("context model fitted on %d segments, %.0f s", len(y), time.time() - t0)
     provisional = ModelBundle(segment=m0, context=context, thresholds={"span": 0.5, "document": 0.5})
-    boundary = _fit_boundary(provisional, [(g0, f0, m1), (g1, f1, m0)])
+    boundary = _fit_boundary(provisional, [(g0, f0), (g1, f1)])
     log.info("boundary tagger fitted, %.0f s", time.time() - t0)
     final = fit_segment_model(_subset(data, {0, 1}), hard)
     bundle = ModelBundle(

@@ -22,3 +22,10 @@ def test_spam_signs_inside_the_shape_keep_it_open():
         "A: Call 0800 123 4567 now for your prize",
     ]
     assert legit_shapes(texts, [0, 1]).tolist() == [False, False]
+
+
+def test_a_speaker_turn_with_a_path_link_is_not_a_shape_and_shapes_need_their_paragraph():
+    # the speaker check must still see a link with a path (the no-slash shortcut must not hide it)
+    texts = ["Q: see example.com/join now", "A: yes"]
+    assert legit_shapes(texts, [0, 0]).tolist() == [False, True]
+    assert legit_shapes(["A: yes", "plain text"], [0, 1]).tolist() == [True, False]

@@ -97,14 +97,12 @@ def _join(texts: Sequence[str]) -> _Joined:
     return _Joined(codes, raw, starts, ends, seg_of)
 
 
-def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
-    """Count matrix from (row, bucket) pairs, rows L2-normalized, float32, canonical (sorted, no duplicates).
-
-    Built directly from one sort of the combined keys: scipy's COO-to-CSR path costs about a millisecond
-    of fixed overhead per call, which dominated single-document scans.
-    """
-    keys = np.unique(rows.astype(np.int64) * n_features + cols.astype(np.int64), return_counts=True)
-    uniq, counts = keys
+def _csr_arrays(
+    rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(data, indices, indptr)`` of the count matrix of (row, bucket) pairs: rows L2-normalized,
+    float32, canonical (sorted, no duplicates), from one sort of the combined keys."""
+    uniq, counts = np.unique(rows.astype(np.int64) * n_features + cols.astype(np.int64), return_counts=True)
     row_of = uniq // n_features
     data = counts.astype(np.float32)
     per_row = np.bincount(row_of, minlength=n_rows)
@@ -112,10 +110,17 @@ def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: in
     norms = np.sqrt(sq).astype(np.float32)
     norms[norms == 0] = 1.0
     data /= norms[row_of]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int32)
     np.cumsum(per_row, out=indptr[1:])
+    return data, (uniq % n_features).astype(np.int32), indptr
+
+
+def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
+    """``_csr_arrays`` as a scipy matrix, filled in directly: scipy's COO-to-CSR path costs about a
+    millisecond of fixed overhead per call, which dominated single-document scans."""
+    data, indices, indptr = _csr_arrays(rows, cols, n_rows, n_features)
     m = sp.csr_matrix((n_rows, n_features), dtype=np.float32)
-    m.data, m.indices, m.indptr = data, (uniq % n_features).astype(np.int32), indptr.astype(np.int32)
+    m.data, m.indices, m.indptr = data, indices, indptr
     m.has_sorted_indices = True
     m.has_canonical_format = True
     return m
@@ -167,20 +172,38 @@ def char_matrix(
     texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)
 ) -> sp.csr_matrix:
     """Hashed character n-grams (within each text, spaces included), rows L2-normalized."""
-    j = _join(texts)
-    poly = _Poly(j.codes)
-    mask = np.uint64(n_features - 1)
-    n = len(j.codes)
-    pos = np.arange(n, dtype=np.int64)
-    end_of = j.ends[j.seg_of] if n else np.zeros(0, dtype=np.int64)
-    rows_l, cols_l = [], []
-    for k in range(ngram_range[0], ngram_range[1] + 1):
-        p = pos[pos + k <= end_of]  # separators and text ends cannot start an n-gram of length k
-        rows_l.append(j.seg_of[p])
-        cols_l.append(_mix(poly(p, p + k), 100 + k) & mask)
-    rows = np.concatenate(rows_l) if rows_l else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols_l) if cols_l else np.zeros(0, dtype=np.uint64)
+    rows, cols = _char_ngrams(texts, n_features, ngram_range)
     return _rows_to_csr(rows, cols, len(texts), n_features)
+
+
+def char_arrays(
+    texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``char_matrix`` as its ``(data, indices, indptr)`` arrays, for callers that read them directly
+    (the language identifier: a scipy matrix costs more to build than a few short spans to hash)."""
+    rows, cols = _char_ngrams(texts, n_features, ngram_range)
+    return _csr_arrays(rows, cols, len(texts), n_features)
+
+
+def _char_ngrams(
+    texts: Sequence[str], n_features: int, ngram_range: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, bucket) of every character n-gram, all lengths at once: the (length, position) grid is
+    hashed in one pass, length-major, so the pairs come in the order a loop over lengths gave (one
+    set of array operations instead of one per length: the fixed cost is what a short text pays)."""
+    j = _join(texts)
+    n = len(j.codes)
+    lengths = np.arange(ngram_range[0], ngram_range[1] + 1, dtype=np.int64)
+    if n == 0 or len(lengths) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    poly = _Poly(j.codes)
+    pos = np.arange(n, dtype=np.int64)
+    ends = pos[None, :] + lengths[:, None]
+    valid = ends <= j.ends[j.seg_of][None, :]  # separators and text ends cannot start an n-gram
+    starts = np.broadcast_to(pos, ends.shape)[valid]
+    salts = np.broadcast_to((100 + lengths)[:, None].astype(np.uint64), ends.shape)[valid]
+    cols = _mix(poly(starts, ends[valid]), salts) & np.uint64(n_features - 1)
+    return j.seg_of[starts], cols
 
 
 # -- word lists used as counted signals (hashed once, compared as integers) ---------------------------------

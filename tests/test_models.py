@@ -99,3 +99,34 @@ def test_url_model_fast_decision_matches_the_matrix_path():
     expected = url_matrix(parts) @ model.coef_ + model.intercept_
     np.testing.assert_allclose([model.decision(u) for u in parts], expected, rtol=1e-9, atol=1e-9)
     assert model.__dict__["_fast"][1].typecode == "f"
+
+
+def _char_ngrams_reference(texts, n_features, ngram_range):
+    """The per-length loop the vectorized n-gram grid replaced (same pairs, same order)."""
+    from classifiers._hashing import _join
+    from classifiers._polyhash import _mix, _Poly
+
+    j = _join(texts)
+    poly, n = _Poly(j.codes), len(j.codes)
+    pos = np.arange(n, dtype=np.int64)
+    end_of = j.ends[j.seg_of] if n else np.zeros(0, dtype=np.int64)
+    rows, cols = [], []
+    for k in range(ngram_range[0], ngram_range[1] + 1):
+        p = pos[pos + k <= end_of]
+        rows.append(j.seg_of[p])
+        cols.append(_mix(poly(p, p + k), 100 + k) & np.uint64(n_features - 1))
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+@pytest.mark.parametrize("ngram_range", [(2, 5), (1, 4), (3, 3)])
+def test_char_ngrams_match_the_per_length_loop_and_the_array_form(ngram_range):
+    from classifiers._hashing import _char_ngrams, char_arrays
+
+    texts = ["Call 0800 123 4567 now!", "", "Grüße aus Wien İ", "a", "ab cd"]
+    rows, cols = _char_ngrams(texts, 2**16, ngram_range)
+    ref_rows, ref_cols = _char_ngrams_reference(texts, 2**16, ngram_range)
+    assert rows.tolist() == ref_rows.tolist() and cols.tolist() == ref_cols.tolist()
+    m = char_matrix(texts, 2**16, ngram_range)
+    data, indices, indptr = char_arrays(texts, 2**16, ngram_range)
+    assert data.tobytes() == m.data.tobytes() and indices.tolist() == m.indices.tolist()
+    assert indptr.tolist() == m.indptr.tolist()

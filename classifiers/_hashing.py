@@ -78,15 +78,24 @@ class _Joined:
 
 
 def _join(texts: Sequence[str]) -> _Joined:
-    clean = [t.replace(_SEP, " ") for t in texts]
-    # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
-    folded = [t.lower() for t in clean]
-    folded = [
-        f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t)
-        for f, t in zip(folded, clean, strict=True)
-    ]
-    raw = _codes(_SEP.join(clean))
-    codes = _codes(_SEP.join(folded))
+    joined = _SEP.join(texts)
+    folded_joined = joined.lower() if joined.count(_SEP) == len(texts) - 1 else None
+    if folded_joined is not None and len(folded_joined) == len(joined):
+        # the common case, one string operation per batch: no text holds the separator, and lower()
+        # kept every length (it never shortens a text, so an unchanged total means unchanged parts;
+        # its one context rule, the final sigma, stops at the separator as at a text's end)
+        clean: Sequence[str] = texts
+        raw, codes = _codes(joined), _codes(folded_joined)
+    else:
+        clean = [t.replace(_SEP, " ") for t in texts]
+        # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
+        folded = [t.lower() for t in clean]
+        folded = [
+            f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t)
+            for f, t in zip(folded, clean, strict=True)
+        ]
+        raw = _codes(_SEP.join(clean))
+        codes = _codes(_SEP.join(folded))
     codes[(codes >= 48) & (codes <= 57)] = 48  # every digit folds to "0"
     lengths = np.array([len(t) for t in clean], dtype=np.int64)
     starts = np.zeros(len(clean), dtype=np.int64)
@@ -279,20 +288,28 @@ def _phone_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _currency_table() -> np.ndarray:
-    table = np.zeros(int(np.max(_CURRENCY)) + 1, dtype=bool)
+    """Currency signs, indexed like ``_tables()`` (code points clipped to ``_TABLE_SIZE``)."""
+    table = np.zeros(_TABLE_SIZE + 1, dtype=bool)
     table[np.asarray(_CURRENCY, dtype=np.int64)] = True
     return table
 
 
-def _money_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
-    """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot."""
-    table = _currency_table()
-    sign = np.zeros(len(raw), dtype=bool)
-    small = raw < len(table)  # a table lookup instead of np.isin (which sorts every call)
-    sign[small] = table[raw[small]]
-    sign |= (raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p"))
-    near = _shifted(digit, 1, False) | _shifted(digit, 2, False) | _shifted(digit, 3, False)
-    return np.flatnonzero(sign & near)
+def _money_positions(raw: np.ndarray, digit: np.ndarray, clipped: np.ndarray) -> np.ndarray:
+    """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot
+    (``clipped``: the code points clipped to ``_TABLE_SIZE``, as the other tables read them).
+
+    The signs are rare: they are found first by a table lookup (``np.isin`` sorted the text every
+    call), and only their next three characters are read."""
+    sign = np.flatnonzero(_currency_table()[clipped])
+    r = np.flatnonzero(raw[:-1] == ord("R"))
+    rp = r[raw[r + 1] == ord("p")]
+    cand = np.union1d(sign, rp) if len(rp) else sign
+    n = len(digit)
+    near = np.zeros(len(cand), dtype=bool)
+    for k in (1, 2, 3):
+        inside = cand + k < n
+        near[inside] |= digit[cand[inside] + k]
+    return cand[near].astype(np.int64)
 
 
 def _email_positions(raw: np.ndarray, word: np.ndarray) -> np.ndarray:
@@ -316,11 +333,38 @@ def _word_lookup() -> tuple[np.ndarray, np.ndarray]:
     return keys, np.array([bits[int(k)] for k in keys], dtype=np.int64)
 
 
-def _list_membership(hashes: np.ndarray) -> np.ndarray:
-    """For each token hash, the bitmask of the word lists it is in (0 for most tokens)."""
+# odd multipliers tried for the word table's slot function (multiplicative hashing: the top bits of
+# hash * multiplier); the first that gives every listed word a slot of its own is used
+_SLOT_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> tuple[np.uint64, np.uint64, np.ndarray, np.ndarray]:
+    """A direct-address table of the listed words: (multiplier, shift, key per slot, bits per slot),
+    with no two words in one slot, so a lookup is one multiply and one gather (a binary search over
+    the sorted keys was a visible share of featurizing)."""
     keys, masks = _word_lookup()
-    idx = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-    return np.where(keys[idx] == hashes, masks[idx], 0)
+    for size_bits in range(10, 20):
+        shift = np.uint64(64 - size_bits)
+        for mult in _SLOT_MULTIPLIERS:
+            with np.errstate(over="ignore"):
+                slots = (keys * np.uint64(mult)) >> shift
+            if len(np.unique(slots)) == len(keys):
+                table_keys = np.zeros(1 << size_bits, dtype=np.uint64)
+                table_masks = np.zeros(1 << size_bits, dtype=np.int64)
+                table_keys[slots.astype(np.intp)] = keys
+                table_masks[slots.astype(np.intp)] = masks
+                return np.uint64(mult), shift, table_keys, table_masks
+    raise AssertionError("no collision-free word table")  # pragma: no cover (400 words, 2**19 slots)
+
+
+def _list_membership(hashes: np.ndarray) -> np.ndarray:
+    """For each token hash, the bitmask of the word lists it is in (0 for most tokens). An empty slot
+    holds key 0 and bits 0, so a token hashing to 0 also gets 0."""
+    mult, shift, table_keys, table_masks = _word_table()
+    with np.errstate(over="ignore"):
+        slots = ((hashes * mult) >> shift).astype(np.intp)
+    return np.where(table_keys[slots] == hashes, table_masks[slots], 0)
 
 
 def _count(rows: np.ndarray, n_rows: int) -> np.ndarray:
@@ -362,8 +406,14 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     lengths = (j.ends - j.starts).astype(np.float32)
     safe = np.maximum(lengths, 1)
 
+    # text r owns positions [starts[r], starts[r + 1]) (its separator too, as in ``seg_of``): counts
+    # of a flag per text are differences of one running sum
+    owned = np.append(j.starts, len(j.raw))
+
     def per_text(flags: np.ndarray) -> np.ndarray:
-        return _count(j.seg_of[np.flatnonzero(flags)], n_rows)
+        running = np.zeros(len(flags) + 1, dtype=np.int64)
+        np.cumsum(flags, out=running[1:])
+        return (running[owned[1:]] - running[owned[:-1]]).astype(np.float32)
 
     letters = np.maximum(per_text(t["alpha"][raw_idx]), 1)
     dense = np.zeros((n_rows, len(TEXT_FEATURES)), dtype=np.float32)
@@ -375,7 +425,7 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     dense[:, 3] = np.minimum(per_text(j.raw == ord("!")), 4) / 4.0
     for col, hits in (
         (4, _phone_positions(j.raw, digit)),
-        (5, _money_positions(j.raw, digit)),
+        (5, _money_positions(j.raw, digit, raw_idx)),
         (6, _email_positions(j.raw, word)),
     ):
         dense[:, col] = np.minimum(_count(j.seg_of[hits], n_rows), 1)

@@ -130,3 +130,42 @@ def test_char_ngrams_match_the_per_length_loop_and_the_array_form(ngram_range):
     data, indices, indptr = char_arrays(texts, 2**16, ngram_range)
     assert data.tobytes() == m.data.tobytes() and indices.tolist() == m.indices.tolist()
     assert indptr.tolist() == m.indptr.tolist()
+
+
+def test_word_list_table_agrees_with_the_sorted_keys():
+    from classifiers._hashing import _list_membership, _word_lookup
+
+    keys, masks = _word_lookup()
+    rng = np.random.default_rng(0)
+    hashes = np.concatenate(
+        [keys, rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64), np.zeros(1, np.uint64)]
+    )
+    idx = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+    reference = np.where(keys[idx] == hashes, masks[idx], 0)
+    assert _list_membership(hashes).tolist() == reference.tolist()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Pay $5 or Rp 10.000 now", "€", "R", "Rp", "£ 3", "x₹9", ""],
+        ["\x00sep inside", "İstanbul ΑΣ", "plain"],
+        [],
+    ],
+)
+def test_text_signals_match_the_position_counts(texts):
+    """Per-text counts from running sums, money signs found first, the one-string fold: the same
+    columns as counting positions per text (the reference below)."""
+    from classifiers._hashing import _join, _tables
+
+    batch = featurize_texts(texts, 2**16)
+    j = _join(texts)
+    t = _tables()
+    idx = np.minimum(j.raw, 0x3000).astype(np.int64)
+    upper = np.bincount(j.seg_of[np.flatnonzero(t["upper"][idx])], minlength=len(texts))
+    letters = np.maximum(np.bincount(j.seg_of[np.flatnonzero(t["alpha"][idx])], minlength=len(texts)), 1)
+    assert batch.dense[:, 1].tolist() == (upper.astype(np.float32) / letters.astype(np.float32)).tolist()
+    money = [any(c in s for c in "$€£₹") or "Rp" in s for s in texts]
+    assert (batch.dense[:, 5] == 1).tolist() == [
+        m and any(ch.isdigit() for ch in s) for m, s in zip(money, texts, strict=True)
+    ]

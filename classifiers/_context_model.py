@@ -265,11 +265,60 @@ class ContextModel:
         The trees are walked with leaves that lead to themselves (threshold +inf), so every row takes
         exactly ``depth_`` steps with no mask of active rows, on blocks of rows small enough for the
         cache, reading features from the flat row-major array: the same nodes and sums as a plain walk,
-        about 3x faster (a text of many tiny segments has hundreds of thousands of rows)."""
+        about 3x faster. A text of many tiny segments has hundreds of thousands of rows, nearly all
+        alike: from ``DEDUPE_ROWS`` rows on, rows with the same path key (``_path_keys``) are walked
+        once (500,000 rows of ``'. ' * n``: 3.6 s -> 0.1 s, the same numbers)."""
         n = len(x)
         if n == 0:
             return np.zeros(0)
         x = np.ascontiguousarray(x, dtype=np.float64)
+        if n >= self.DEDUPE_ROWS:
+            # rows that fall between the same thresholds of every feature take the same path through
+            # every tree, so one of them stands for all (a text of many tiny, alike segments has a few
+            # hundred distinct rows in 500,000); the sums are the same numbers, row by row
+            _, first, inverse = np.unique(self._path_keys(x), return_index=True, return_inverse=True)
+            if len(first) <= n // 2:
+                return self._walk_rows(x[first])[inverse.reshape(-1)]
+        return self._walk_rows(x)
+
+    DEDUPE_ROWS = 4096
+
+    def _path_keys(self, x: np.ndarray) -> np.ndarray:
+        """One integer per row, equal for two rows exactly when every feature falls at the same
+        position among its split thresholds (``x <= t_k`` exactly when the position is ``<= k``), so
+        equal keys take equal paths through every tree. NaN, which goes right at every split, has a
+        position of its own past all of them. The positions are packed in mixed radix, renumbered
+        densely whenever the next feature would overflow 62 bits."""
+        key = np.zeros(len(x), dtype=np.int64)
+        span = 1
+        for f, cuts in self._cuts().items():
+            col = x[:, f]
+            pos = np.searchsorted(cuts, col, side="left")
+            pos[np.isnan(col)] = len(cuts) + 1
+            radix = len(cuts) + 2
+            if span * radix >= 1 << 62:
+                uniq, key = np.unique(key, return_inverse=True)
+                key, span = key.reshape(-1).astype(np.int64), len(uniq)
+            key = key * radix + pos
+            span *= radix
+        return key
+
+    def _cuts(self) -> dict[int, np.ndarray]:
+        """The sorted distinct thresholds of each feature's splits (built once per model)."""
+        cached = getattr(self, "_cut_cache", None)
+        if cached is None or cached[0] is not self.feature_:
+            split = ~self.is_leaf_.astype(bool)
+            cuts = {
+                int(f): np.unique(self.threshold_[split & (self.feature_ == f)])
+                for f in np.unique(self.feature_[split])
+            }
+            cached = (self.feature_, cuts)
+            self._cut_cache = cached
+        return cached[1]
+
+    def _walk_rows(self, x: np.ndarray) -> np.ndarray:
+        """The trees' summed values plus the baseline for each row of ``x`` (float64, contiguous)."""
+        n = len(x)
         feature, threshold, left, right = self._walk_tables()
         roots = self.roots_.astype(np.intp)
         out = np.empty(n)

@@ -169,3 +169,21 @@ def test_text_signals_match_the_position_counts(texts):
     assert (batch.dense[:, 5] == 1).tolist() == [
         m and any(ch.isdigit() for ch in s) for m, s in zip(money, texts, strict=True)
     ]
+
+
+def test_alike_rows_are_walked_once_with_the_same_sums():
+    """Many rows between the same thresholds (a text of tiny, alike segments) take the shortcut; its
+    scores equal the plain walk's bit for bit, NaN and infinities included."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3000, len(CONTEXT_FEATURES)))
+    y = (x[:, 0] + rng.normal(scale=0.5, size=3000) > 0).astype(int)
+    model = ContextModel(max_iter=30, min_evidence=0.0).fit(x, y)
+    alike = np.repeat(np.round(x[:50], 1), 200, axis=0)
+    alike[::7, 0] = np.nan
+    alike[::11, 3] = np.inf
+    alike[::13, 9] = -np.inf
+    assert len(alike) >= model.DEDUPE_ROWS
+    assert len(np.unique(model._path_keys(alike))) <= len(alike) // 2  # the shortcut is taken
+    assert model.decision_function(alike).tobytes() == model._walk_rows(alike).tobytes()
+    varied = rng.normal(size=(model.DEDUPE_ROWS, len(CONTEXT_FEATURES)))
+    assert model.decision_function(varied).tobytes() == model._walk_rows(varied).tobytes()

@@ -130,3 +130,29 @@ def test_the_cut_patterns_match_their_reference_forms(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_/")
     ]
     assert list(seg_module._quote_cuts(text)) == reference
+
+
+def _reference_sentence_cuts(text):
+    """The sentence-end loop before the no-word shortcut: every single period looks its word up."""
+    out, lo, start = set(), 0, 0
+    for m in _REFERENCE_SENTENCE_END.finditer(text):
+        punct = m.group()
+        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1:
+            lo, start = m.start(), seg_module._word_start(text, m.start(), lo, start)
+            if seg_module._is_abbreviation(text, m.start(), start):
+                continue
+        out.add(m.end())
+    return out
+
+
+_WORDY = st.lists(
+    st.sampled_from(["Mr", "e.g", "U.S", "a", "19", " ", "\n", "\t", "\u00a0", ".", "(", "'", "x"])
+)
+
+
+@given(_WORDY.map("".join))
+def test_sentence_cuts_match_the_reference_loop(text):
+    cuts = set(seg_module._cuts(text, ()))
+    newlines = {i for i, c in enumerate(text) if c == "\n"}
+    glued = seg_module._glued_cuts(text, ())
+    assert cuts == _reference_sentence_cuts(text) | newlines | glued

@@ -16,7 +16,7 @@ that no segment exceeds ``MAX_SEGMENT_CHARS``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
 from .results import Segment
@@ -129,13 +129,19 @@ def _cuts(text: str, link_ends: Sequence[int], links: Sequence[tuple[int, int]] 
     """Every offset where a new sentence or line may begin, over the whole text, sorted."""
     cuts: set[int] = _glued_cuts(text, links)
     lo = start = 0
+    add = cuts.add
     for m in _SENTENCE_END.finditer(text):
-        punct = m.group()
-        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1:
-            lo, start = m.start(), _word_start(text, m.start(), lo, start)
-            if _is_abbreviation(text, m.start(), start):
-                continue
-        cuts.add(m.end())
+        dot = m.start()
+        # a period right after a space, a line break or a tab (or at the start) ends no word, so it is
+        # no abbreviation: no word to look up, and the walk's bounds can stay (a later walk over the
+        # longer range finds the same last space)
+        if text[dot] == "." and dot and text[dot - 1] not in " \n\t":
+            punct = m.group()
+            if len(punct) == 1 or len(punct.rstrip("\"'”’»)]")) == 1:
+                lo, start = dot, _word_start(text, dot, lo, start)
+                if _is_abbreviation(text, dot, start):
+                    continue
+        add(m.end())
     n = len(text)
     for le in link_ends:
         nxt = le
@@ -199,12 +205,10 @@ def segment(text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int,
     cuts = _cuts(text, link_ends, links)
     k = 0
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
-        while k < len(cuts) and cuts[k] <= p_start:
-            k += 1
-        inner = []
-        while k < len(cuts) and cuts[k] < p_end:
-            inner.append(cuts[k])
-            k += 1
+        k = bisect_right(cuts, p_start, k)
+        stop = bisect_left(cuts, p_end, k)
+        inner = cuts[k:stop]
+        k = stop
         multi_line = text.find("\n", p_start, p_end) != -1
         pieces: list[tuple[int, int]] = []
         for a, b in zip([p_start, *inner], [*inner, p_end], strict=True):
@@ -212,7 +216,7 @@ def segment(text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int,
             stripped = piece.strip()
             if not stripped:
                 continue
-            s = a + (len(piece) - len(piece.lstrip()))
+            s = a + piece.find(stripped[0])  # the first non-space character is where the strip ended
             e = s + len(stripped)
             if e - s > MAX_SEGMENT_CHARS:
                 pieces.extend(_split_long(s, e, text))

@@ -62,8 +62,10 @@ def _append(a: np.ndarray, value: object) -> np.ndarray:
 def _row_sq(m: sp.csr_matrix) -> np.ndarray:
     """Squared L2 norm of every row."""
     counts = np.diff(m.indptr)
+    squares = m.data.astype(np.float64)
+    squares *= squares
     return np.bincount(
-        np.repeat(np.arange(m.shape[0]), counts), weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]
+        np.repeat(np.arange(m.shape[0], dtype=np.int32), counts), weights=squares, minlength=m.shape[0]
     )
 
 
@@ -71,16 +73,36 @@ def _document_products(words: sp.csr_matrix, group: np.ndarray, n_docs: int) -> 
     """For each row, its dot product with its document's summed vector; and each document's squared norm.
 
     Computed from the non-zeros (sorted by document and bucket), so the cost follows the text, not the
-    size of the hash space, which keeps a single-document call cheap.
+    size of the hash space, which keeps a single-document call cheap. The grouping is one argsort of
+    the (document, bucket) keys, in 32 bits when they fit, instead of ``np.unique``'s copies (the step
+    was the peak of a large document's memory); every sum runs in the same order as before.
     """
+    n_rows, width = words.shape
     counts = np.diff(words.indptr)
-    row = np.repeat(np.arange(words.shape[0]), counts)
-    keys = group[row].astype(np.int64) * words.shape[1] + words.indices
-    uniq, inverse = np.unique(keys, return_inverse=True)
+    row = np.repeat(np.arange(n_rows, dtype=np.int32 if n_rows < 2**31 else np.int64), counts)
+    small = n_docs * width < 2**31
+    keys = group.astype(np.int32 if small else np.int64)[row]
+    keys *= width
+    keys += words.indices
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    del keys
+    new_key = np.empty(len(ordered), dtype=bool)
+    new_key[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_key[1:])
+    uniq = ordered[new_key]
+    del ordered
+    inverse = np.empty(len(order), dtype=np.int32 if len(order) < 2**31 else np.int64)
+    inverse[order] = np.cumsum(new_key, dtype=inverse.dtype) - 1
+    del order, new_key
     data = words.data.astype(np.float64)
     doc_value = np.bincount(inverse, weights=data, minlength=len(uniq))
-    dot = np.bincount(row, weights=data * doc_value[inverse], minlength=words.shape[0])
-    doc_sq = np.bincount(uniq // words.shape[1], weights=doc_value**2, minlength=n_docs)
+    product = doc_value[inverse].astype(np.float64, copy=False)
+    del inverse
+    product *= data
+    del data
+    dot = np.bincount(row, weights=product, minlength=n_rows)
+    doc_sq = np.bincount(uniq // width, weights=doc_value**2, minlength=n_docs)
     return dot, doc_sq
 
 

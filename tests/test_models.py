@@ -187,3 +187,32 @@ def test_alike_rows_are_walked_once_with_the_same_sums():
     assert model.decision_function(alike).tobytes() == model._walk_rows(alike).tobytes()
     varied = rng.normal(size=(model.DEDUPE_ROWS, len(CONTEXT_FEATURES)))
     assert model.decision_function(varied).tobytes() == model._walk_rows(varied).tobytes()
+
+
+def _document_products_reference(words, group, n_docs):
+    """The ``np.unique`` form the argsort grouping replaced."""
+    counts = np.diff(words.indptr)
+    row = np.repeat(np.arange(words.shape[0]), counts)
+    keys = group[row].astype(np.int64) * words.shape[1] + words.indices
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    data = words.data.astype(np.float64)
+    doc_value = np.bincount(inverse, weights=data, minlength=len(uniq))
+    dot = np.bincount(row, weights=data * doc_value[inverse], minlength=words.shape[0])
+    doc_sq = np.bincount(uniq // words.shape[1], weights=doc_value**2, minlength=n_docs)
+    return dot, doc_sq
+
+
+def test_document_products_match_the_unique_form_bit_for_bit():
+    from classifiers._context_model import _document_products
+
+    texts = [
+        "The council voted on the tram.",
+        "The tram line runs north.",
+        "Win cash now!!",
+        "",
+        "Tram tram.",
+    ]
+    words = featurize_texts(texts, 2**20).words
+    group = np.array([0, 0, 0, 1, 2])
+    got, want = _document_products(words, group, 3), _document_products_reference(words, group, 3)
+    assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()

@@ -78,6 +78,8 @@ def _strip_trailing(s: str) -> str:
     The bracket counts are taken once and kept as closers are dropped (counting again at every dropped
     character, and copying the string, made a URL followed by ``'!' * n`` quadratic)."""
     end = len(s)
+    if not end or s[-1] not in _TRAILING:  # nothing to drop (most links): no counting
+        return s
     opens = {")": s.count("("), "]": s.count("[")}
     closes = {")": s.count(")"), "]": s.count("]")}
     while end and s[end - 1] in _TRAILING:
@@ -103,6 +105,8 @@ class _Taken:
 
     def free(self, s: int, e: int) -> bool:
         for starts, ends in zip(self.starts, self.ends, strict=True):
+            if not starts:
+                continue
             i = bisect_right(starts, s)
             if i and e > starts[i - 1] and s < ends[i - 1]:
                 return False

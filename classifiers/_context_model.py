@@ -179,8 +179,9 @@ def context_features(
     out[:, 9] = sim
     out[:, 10] = share
     out[:, 11] = np.minimum(seg_total, 10) / 10
+    kind_names = np.array(kinds)  # one conversion, then a vectorized comparison per kind
     for j, k in enumerate(KINDS):
-        out[:, 12 + j] = [kind == k for kind in kinds]
+        out[:, 12 + j] = kind_names == k
     out[:, 15] = first
     out[:, 16] = last
     out[:, 17] = pos / np.maximum(np.repeat(sizes, sizes) - 1, 1)
@@ -293,7 +294,7 @@ class ContextModel:
         n = len(x)
         if n == 0:
             return np.zeros(0)
-        x = np.ascontiguousarray(x, dtype=np.float64)
+        x = np.asarray(x)
         if n >= self.DEDUPE_ROWS:
             # rows that fall between the same thresholds of every feature take the same path through
             # every tree, so one of them stands for all (a text of many tiny, alike segments has a few
@@ -339,14 +340,15 @@ class ContextModel:
         return cached[1]
 
     def _walk_rows(self, x: np.ndarray) -> np.ndarray:
-        """The trees' summed values plus the baseline for each row of ``x`` (float64, contiguous)."""
+        """The trees' summed values plus the baseline for each row of ``x`` (read as float64 one block
+        at a time, so a large float32 matrix is never copied whole)."""
         n = len(x)
         feature, threshold, left, right = self._walk_tables()
         roots = self.roots_.astype(np.intp)
         out = np.empty(n)
         width = x.shape[1]
         for a in range(0, n, self.ROW_BLOCK):
-            block = x[a : a + self.ROW_BLOCK]
+            block = np.ascontiguousarray(x[a : a + self.ROW_BLOCK], dtype=np.float64)
             flat = block.ravel()
             base = (np.arange(len(block), dtype=np.intp) * width)[:, None]
             node = np.broadcast_to(roots, (len(block), len(roots))).copy()
@@ -383,7 +385,9 @@ class ContextModel:
         cols = [CONTEXT_FEATURES.index(c) for c in ("logit_score", "logit_prev", "logit_next")]
         gate = float(_logit(np.array([self.min_evidence]))[0])
         need = np.flatnonzero(x[:, cols].max(axis=1) >= gate)
-        if need.size:
+        if need.size == len(x):  # every row (a text of tiny alike segments): no copy of the matrix
+            out[:] = 1.0 / (1.0 + np.exp(-self.decision_function(x)))
+        elif need.size:
             out[need] = 1.0 / (1.0 + np.exp(-self.decision_function(x[need])))
         return out
 

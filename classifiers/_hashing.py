@@ -86,6 +86,9 @@ def _join(texts: Sequence[str]) -> _Joined:
         # its one context rule, the final sigma, stops at the separator as at a text's end)
         clean: Sequence[str] = texts
         raw, codes = _codes(joined), _codes(folded_joined)
+        # here the separators are the only NULs: the texts' lengths are the gaps between them
+        edges = np.concatenate(([-1], np.flatnonzero(raw == 0), [len(raw)]))
+        lengths = np.diff(edges) - 1 if texts else np.zeros(0, dtype=np.int64)
     else:
         clean = [t.replace(_SEP, " ") for t in texts]
         # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
@@ -96,8 +99,8 @@ def _join(texts: Sequence[str]) -> _Joined:
         ]
         raw = _codes(_SEP.join(clean))
         codes = _codes(_SEP.join(folded))
+        lengths = np.array([len(t) for t in clean], dtype=np.int64)
     codes[(codes >= 48) & (codes <= 57)] = 48  # every digit folds to "0"
-    lengths = np.array([len(t) for t in clean], dtype=np.int64)
     starts = np.zeros(len(clean), dtype=np.int64)
     if len(clean) > 1:
         starts[1:] = np.cumsum(lengths[:-1] + 1)

@@ -216,3 +216,24 @@ def test_document_products_match_the_unique_form_bit_for_bit():
     group = np.array([0, 0, 0, 1, 2])
     got, want = _document_products(words, group, 3), _document_products_reference(words, group, 3)
     assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()
+
+
+def test_blocks_match_the_row_loop():
+    """Blocks by bisection on the running total: the rows the greedy loop put in each block."""
+    from classifiers._segment_model import _blocks
+
+    def reference(texts, limit):
+        bounds, chars = [0], 0
+        for i, t in enumerate(texts):
+            if chars and chars + len(t) > limit:
+                bounds.append(i)
+                chars = 0
+            chars += len(t)
+        bounds.append(len(texts))
+        return bounds
+
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        texts = ["x" * int(k) for k in rng.choice([0, 0, 1, 3, 10, 50], size=rng.integers(0, 25))]
+        limit = int(rng.choice([1, 5, 10, 40]))
+        assert _blocks(texts, limit) == reference(texts, limit)

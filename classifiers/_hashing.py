@@ -114,7 +114,14 @@ def _csr_arrays(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(data, indices, indptr)`` of the count matrix of (row, bucket) pairs: rows L2-normalized,
     float32, canonical (sorted, no duplicates), from one sort of the combined keys."""
-    uniq, counts = np.unique(rows.astype(np.int64) * n_features + cols.astype(np.int64), return_counts=True)
+    keys = rows.astype(np.int64) * n_features + cols.astype(np.int64)
+    keys.sort()  # np.unique(return_counts=True) by hand: the same arrays, without its fixed cost
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    uniq = keys[starts]
+    counts = np.diff(np.append(starts, len(keys)))
     row_of = uniq // n_features
     data = counts.astype(np.float32)
     per_row = np.bincount(row_of, minlength=n_rows)

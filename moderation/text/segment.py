@@ -129,7 +129,7 @@ def _cuts(text: str, link_ends: Sequence[int], links: Sequence[tuple[int, int]] 
     """Every offset where a new sentence or line may begin, over the whole text, sorted."""
     cuts: set[int] = _glued_cuts(text, links)
     lo = start = 0
-    add = cuts.add
+    add, rfind = cuts.add, text.rfind
     for m in _SENTENCE_END.finditer(text):
         dot = m.start()
         # a period right after a space, a line break or a tab (or at the start) ends no word, so it is
@@ -138,8 +138,16 @@ def _cuts(text: str, link_ends: Sequence[int], links: Sequence[tuple[int, int]] 
         if text[dot] == "." and dot and text[dot - 1] not in " \n\t":
             punct = m.group()
             if len(punct) == 1 or len(punct.rstrip("\"'”’»)]")) == 1:
-                lo, start = dot, _word_start(text, dot, lo, start)
-                if _is_abbreviation(text, dot, start):
+                # _word_start and _is_abbreviation, inlined (they run for most sentences)
+                found = max(rfind(" ", lo, dot), rfind("\n", lo, dot), rfind("\t", lo, dot))
+                lo, start = dot, (found + 1 if found >= 0 else start)
+                word = text[start:dot].lstrip("(\"'“‘[")
+                if word and (
+                    "." in word
+                    or (len(word) == 1 and word.isalpha())
+                    or (len(word) <= 2 and word.isdigit())
+                    or word.lower() in _ABBREVIATIONS
+                ):
                     continue
         add(m.end())
     n = len(text)

@@ -296,21 +296,35 @@ def _phone_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
     return np.asarray(pos[starts[sizes >= 7]])
 
 
+# bits of ``_flag_table``: one lookup per character gives every class the text signals count
+_ALPHA, _UPPER, _DIGIT, _WORD, _QUOTE, _CURRENCY_SIGN = 1, 2, 4, 8, 16, 32
+
+
 @lru_cache(maxsize=1)
-def _currency_table() -> np.ndarray:
-    """Currency signs, indexed like ``_tables()`` (code points clipped to ``_TABLE_SIZE``)."""
-    table = np.zeros(_TABLE_SIZE + 1, dtype=bool)
-    table[np.asarray(_CURRENCY, dtype=np.int64)] = True
-    return table
+def _flag_table() -> np.ndarray:
+    """``_tables()``'s alpha, upper, digit, word and quote classes and the currency signs as bits of one
+    byte per code point (clipped to ``_TABLE_SIZE``): one gather instead of one per class."""
+    t = _tables()
+    flags = np.zeros(_TABLE_SIZE + 1, dtype=np.uint8)
+    for bit, name in (
+        (_ALPHA, "alpha"),
+        (_UPPER, "upper"),
+        (_DIGIT, "digit"),
+        (_WORD, "word"),
+        (_QUOTE, "quote"),
+    ):
+        flags[t[name]] |= bit
+    flags[np.asarray(_CURRENCY, dtype=np.int64)] |= _CURRENCY_SIGN
+    return flags
 
 
-def _money_positions(raw: np.ndarray, digit: np.ndarray, clipped: np.ndarray) -> np.ndarray:
+def _money_positions(raw: np.ndarray, digit: np.ndarray, currency: np.ndarray) -> np.ndarray:
     """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot
-    (``clipped``: the code points clipped to ``_TABLE_SIZE``, as the other tables read them).
+    (``currency``: which characters are currency signs).
 
-    The signs are rare: they are found first by a table lookup (``np.isin`` sorted the text every
-    call), and only their next three characters are read."""
-    sign = np.flatnonzero(_currency_table()[clipped])
+    The signs are rare: they are found first (``np.isin`` sorted the text every call), and only their
+    next three characters are read."""
+    sign = np.flatnonzero(currency)
     r = np.flatnonzero(raw[:-1] == ord("R"))
     rp = r[raw[r + 1] == ord("p")]
     cand = np.union1d(sign, rp) if len(rp) else sign
@@ -403,9 +417,11 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     tokens = tokenize(j)
     words = word_matrix(tokens, n_rows, n_features)
     member = _list_membership(tokens.hash)
+    listed = np.flatnonzero(member)  # the tokens in any list (function words and cues): read once
+    listed_rows, listed_bits = tokens.row[listed], member[listed]
 
     def in_list(name: str) -> np.ndarray:
-        return _count(tokens.row[(member >> _WORD_LISTS.index(name)) & 1 == 1], n_rows)
+        return _count(listed_rows[(listed_bits >> _WORD_LISTS.index(name)) & 1 == 1], n_rows)
 
     votes = np.zeros((n_rows, len(LANGUAGES)), dtype=np.float32)
     for k, lang in enumerate(LANGUAGES):
@@ -413,6 +429,11 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
 
     t = _tables()
     raw_idx = np.minimum(j.raw, _TABLE_SIZE).astype(np.int64)
+    flags = _flag_table()[raw_idx]
+
+    def has(bit: int) -> np.ndarray:
+        return (flags & bit) != 0
+
     lengths = (j.ends - j.starts).astype(np.float32)
     safe = np.maximum(lengths, 1)
 
@@ -425,17 +446,17 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
         np.cumsum(flags, out=running[1:])
         return (running[owned[1:]] - running[owned[:-1]]).astype(np.float32)
 
-    letters = np.maximum(per_text(t["alpha"][raw_idx]), 1)
+    letters = np.maximum(per_text(has(_ALPHA)), 1)
     dense = np.zeros((n_rows, len(TEXT_FEATURES)), dtype=np.float32)
     dense[:, 0] = np.minimum(np.log1p(lengths) / 8.0, 1.5)
-    dense[:, 1] = per_text(t["upper"][raw_idx]) / letters
-    digit = t["digit"][raw_idx]
-    word = t["word"][raw_idx]
+    dense[:, 1] = per_text(has(_UPPER)) / letters
+    digit = has(_DIGIT)
+    word = has(_WORD)
     dense[:, 2] = per_text(digit) / safe
     dense[:, 3] = np.minimum(per_text(j.raw == ord("!")), 4) / 4.0
     for col, hits in (
         (4, _phone_positions(j.raw, digit)),
-        (5, _money_positions(j.raw, digit, raw_idx)),
+        (5, _money_positions(j.raw, digit, has(_CURRENCY_SIGN))),
         (6, _email_positions(j.raw, word)),
     ):
         dense[:, col] = np.minimum(_count(j.seg_of[hits], n_rows), 1)
@@ -448,5 +469,5 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     dense[:, 9] = np.minimum(in_list("_cta"), 4) / 4.0
     dense[:, 10] = np.minimum(in_list("_you"), 3) / 3.0
     dense[:, 11] = np.minimum(in_list("_reporting"), 1)
-    dense[:, 12] = np.minimum(per_text(t["quote"][raw_idx]), 1)
+    dense[:, 12] = np.minimum(per_text(has(_QUOTE)), 1)
     return TextBatch(words, dense, votes)

@@ -43,8 +43,10 @@ model: venv  ## rebuild the shipped models (text and URL) from ../shared/data; s
 	$(BIN)/moderation train-lang --data $(DATA) --out classifiers/models
 	$(BIN)/python -m moderation.bench record --bench $(BENCH) --model-dir classifiers/models
 
-eval: venv  ## the benchmark metrics
-	$(BIN)/moderation eval $(BENCH)
+eval: venv  ## the benchmark metrics (both benchmarks) and the chatty false-alarm check
+	$(BIN)/moderation eval $(DATA)/bench/dev.jsonl
+	$(BIN)/moderation eval $(DATA)/bench/dev-hard.jsonl
+	$(BIN)/python -m moderation.bench chatty --data $(DATA)
 
 bench: venv  ## speed, load time, memory and a profile, on one core; hostile inputs at 10 KB-1 MB, memory per MB
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m moderation.bench speed --bench $(BENCH)

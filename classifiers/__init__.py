@@ -29,19 +29,23 @@ if TYPE_CHECKING:
         save_url_model,
         write_manifest,
     )
+    from ._boundary import TOKEN_INPUTS, BoundaryModel, TokenWindow
     from ._context_model import CONTEXT_FEATURES, ContextModel, context_features
     from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
     from ._langid import LANGID_LANGUAGES, LangId
     from ._segment_model import SegmentModel, SegmentScores
-    from ._url_model import URL_FEATURES, UrlModel, UrlParts, url_features
+    from ._url_features import URL_FEATURES, UrlParts, url_features
+    from ._url_model import UrlModel
 
 __all__ = [
     "CONTEXT_FEATURES",
     "LANGID_LANGUAGES",
     "LANGUAGES",
     "TEXT_FEATURES",
+    "TOKEN_INPUTS",
     "URL_FEATURES",
     "ArtifactError",
+    "BoundaryModel",
     "ClassifierError",
     "ContextModel",
     "LangId",
@@ -49,6 +53,7 @@ __all__ = [
     "SegmentModel",
     "SegmentScores",
     "TextBatch",
+    "TokenWindow",
     "UrlModel",
     "UrlParts",
     "char_matrix",
@@ -77,10 +82,10 @@ _LAZY = {
     "save_lang_model": "_artifacts",
     "LangId": "_langid",
     "LANGID_LANGUAGES": "_langid",
-    "URL_FEATURES": "_url_model",
+    "URL_FEATURES": "_url_features",
     "UrlModel": "_url_model",
-    "UrlParts": "_url_model",
-    "url_features": "_url_model",
+    "UrlParts": "_url_features",
+    "url_features": "_url_features",
     "save_bundle": "_artifacts",
     "write_manifest": "_artifacts",
     "CONTEXT_FEATURES": "_context_model",
@@ -92,6 +97,9 @@ _LAZY = {
     "char_matrix": "_hashing",
     "featurize_texts": "_hashing",
     "SegmentModel": "_segment_model",
+    "BoundaryModel": "_boundary",
+    "TokenWindow": "_boundary",
+    "TOKEN_INPUTS": "_boundary",
     "SegmentScores": "_segment_model",
 }
 

@@ -25,6 +25,7 @@ from ._langid import LangId
 from ._url_model import UrlModel
 
 if TYPE_CHECKING:  # the text models pull in scipy; a URL check loads only its own model
+    from ._boundary import BoundaryModel
     from ._context_model import ContextModel
     from ._segment_model import SegmentModel
 
@@ -67,14 +68,17 @@ class ModelBundle:
     Attributes:
         segment: the segment cascade.
         context: the article-context model.
-        thresholds: decision thresholds (``span``: flag a segment; ``document``: the article gate).
+        thresholds: decision thresholds (``span``: flag a segment; ``document``: the article gate;
+            ``boundary``: the boundary tagger's bias in log-odds).
         manifest: the whole sidecar, as saved.
+        boundary: the boundary tagger (word-precise span ends), or None in models built without one.
     """
 
     segment: SegmentModel
     context: ContextModel
     thresholds: dict[str, float]
     manifest: dict[str, Any] = field(default_factory=dict)
+    boundary: BoundaryModel | None = None
 
     @property
     def version(self) -> str:
@@ -87,6 +91,9 @@ def save_bundle(bundle: ModelBundle, directory: Path, extra: dict[str, Any] | No
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / MODEL_FILE
     arrays = {**bundle.segment.to_arrays(), **bundle.context.to_arrays()}
+    if bundle.boundary is not None:
+        arrays.update(bundle.boundary.to_arrays())
+        arrays["boundary.coef_"] = arrays["boundary.coef_"].astype(np.float16)
     # float16 halves the file; the scores move by less than 1e-3
     for k in ("segment.word_coef_a_", "segment.word_coef_b_", "segment.char_coef_b_"):
         arrays[k] = arrays[k].astype(np.float16)
@@ -100,7 +107,11 @@ def save_bundle(bundle: ModelBundle, directory: Path, extra: dict[str, Any] | No
         "feature_format": FEATURE_FORMAT,
         "files": {MODEL_FILE: {"sha256": digest, "bytes": path.stat().st_size}},
         "libraries": library_versions(),
-        "params": {"segment": bundle.segment.get_params(), "context": bundle.context.get_params()},
+        "params": {
+            "segment": bundle.segment.get_params(),
+            "context": bundle.context.get_params(),
+            **({"boundary": bundle.boundary.get_params()} if bundle.boundary is not None else {}),
+        },
         "thresholds": bundle.thresholds,
     }
     write_manifest(directory, manifest)
@@ -193,6 +204,11 @@ def load_bundle(directory: Path | None = None) -> ModelBundle:
 
         segment = SegmentModel.from_arrays(params["segment"], arrays)
         context = ContextModel.from_arrays(params["context"], arrays)
+        boundary = None
+        if "boundary" in params:
+            from ._boundary import BoundaryModel
+
+            boundary = BoundaryModel.from_arrays(params["boundary"], arrays)
     except (KeyError, ValueError, TypeError) as exc:
         raise ArtifactError(f"model file {path} is incomplete ({exc}); {_FIX}") from None
     return ModelBundle(
@@ -200,6 +216,7 @@ def load_bundle(directory: Path | None = None) -> ModelBundle:
         context=context,
         thresholds={k: float(v) for k, v in manifest.get("thresholds", {}).items()},
         manifest=manifest,
+        boundary=boundary,
     )
 
 

@@ -148,6 +148,17 @@ class SegmentModel:
             np.concatenate([p.lang_votes for p in parts]),
         )
 
+    def word_weights(self, words: Sequence[str]) -> np.ndarray:
+        """Stage A's coefficient of each word's unigram bucket (folded as the featurizer folds): how
+        much the word alone leans a segment towards spam. The boundary tagger reads it per token."""
+        from ._hashing import hash_strings
+        from ._polyhash import _mix
+
+        if not words:
+            return np.zeros(0)
+        buckets = (_mix(hash_strings(words), 1) & np.uint64(self.n_features - 1)).astype(np.int64)
+        return np.asarray(self.word_coef_a_[buckets], dtype=np.float64)
+
     def _score(self, texts: list[str], extra: np.ndarray) -> SegmentScores:
         batch = featurize_texts(texts, self.n_features)
         dense = np.hstack([batch.dense, extra]).astype(np.float32)

@@ -152,12 +152,15 @@ def test_importing_is_light():
 
 
 def test_a_url_check_does_not_load_the_text_models_stack():
-    """``UrlChecker`` is the scrapers' per-link call: its cold start (bar < 1 s) must not pay for scipy or
-    the text models."""
+    """``UrlChecker`` is the scrapers' per-link call: its cold start (bar < 1 s) must not pay for scipy,
+    the text models, the text engine and the cleaner (``moderation`` imports its names lazily), or
+    tldextract and the ``requests`` stack it imports (a plain host is split on the suffix snapshot
+    read from its file)."""
     code = (
         "import sys; from moderation import UrlChecker; UrlChecker.default().check('https://example.com/x');"
         "print(sorted(m for m in ('scipy', 'sklearn', 'classifiers._hashing', 'classifiers._segment_model',"
-        " 'classifiers._context_model') if m in sys.modules))"
+        " 'classifiers._context_model', 'tldextract', 'requests', 'moderation.text.scanner',"
+        " 'moderation.clean.cleaner') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -113,6 +113,7 @@ def test_a_quotation_after_a_word_starts_a_segment():
 _REFERENCE_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
 _REFERENCE_LOST_SPACE = re.compile(r"(?<![.!?])[.!?]++(?=[A-ZÀ-ÖØ-Þ])")
 _REFERENCE_QUOTE_START = re.compile(r"(?<![^\S\n])[^\S\n]++(?=[\"“„«])")
+_REFERENCE_CLAUSE = re.compile(r"(?<=[^\W\d_]),[^\S\n]++(?=[A-ZÀ-ÖØ-Þ])")
 _CUT_ALPHABET = st.text(alphabet=list(".!?…\"'”’»)] \n\t\u00a0aAbZÉ,“„«/_1"), max_size=40)
 
 
@@ -123,6 +124,9 @@ def test_the_cut_patterns_match_their_reference_forms(text):
     ]
     assert [m.span() for m in seg_module._LOST_SPACE.finditer(text)] == [
         m.span() for m in _REFERENCE_LOST_SPACE.finditer(text)
+    ]
+    assert [m.span() for m in seg_module._CLAUSE.finditer(text)] == [
+        m.span() for m in _REFERENCE_CLAUSE.finditer(text)
     ]
     reference = [
         m.end()
@@ -156,3 +160,11 @@ def test_sentence_cuts_match_the_reference_loop(text):
     newlines = {i for i, c in enumerate(text) if c == "\n"}
     glued = seg_module._glued_cuts(text, ())
     assert cuts == _reference_sentence_cuts(text) | newlines | glued
+
+
+def test_a_full_stop_right_after_a_link_ends_the_sentence():
+    # "x.top." reads like an abbreviation ("U.S.") to the word rule; after a link it is a sentence end
+    text = "Sign up now at cash-now.top. The minister said so."
+    end = text.index(". The")
+    segs = segment(text, [end], [(text.index("cash"), end)])
+    assert [text[s.start : s.end] for s in segs] == ["Sign up now at cash-now.top.", "The minister said so."]

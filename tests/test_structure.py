@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moderation.text.structure import legit_shapes
+from moderation.text.structure import legit_shapes, wordless
 
 
 def test_embedded_post_and_speaker_turns_are_recognised_per_paragraph():
@@ -29,3 +29,25 @@ def test_a_speaker_turn_with_a_path_link_is_not_a_shape_and_shapes_need_their_pa
     texts = ["Q: see example.com/join now", "A: yes"]
     assert legit_shapes(texts, [0, 0]).tolist() == [False, True]
     assert legit_shapes(["A: yes", "plain text"], [0, 1]).tolist() == [True, False]
+
+
+def test_wordless_segments_are_a_legitimate_shape():
+    assert wordless(["09:40", "2-1", "12,5 %", "Win cash at x.top", "3 Tore"]).tolist() == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_a_live_blog_timestamp_line_is_not_spam():
+    from moderation import Scanner
+
+    text = (
+        "Storm live: roads closed across the county\n\n09:12\n\nThe A40 is closed in both directions "
+        "near Penholt, police said.\n\n09:40\n\nSchools in the north of the county will close at noon, "
+        "the council said."
+    )
+    spans = Scanner.default().scan(text).spans
+    assert not [s.text for s in spans if not any(c.isalpha() for c in s.text)]

@@ -158,6 +158,16 @@ def test_suffix_walk_agrees_with_tldextract(labels):
     assert split_host.__wrapped__(host) == (r.subdomain, r.domain, r.suffix)
 
 
+def test_suffix_rules_read_from_the_snapshot_file_are_tldextracts():
+    """The walk's rules come from tldextract's bundled file without importing it: the same set of rules
+    as tldextract's own extractor."""
+    from moderation.urls.suffixes import extractor, snapshot_rules
+
+    rules = snapshot_rules()
+    assert rules is not None and len(rules) > 5000
+    assert set(rules) == set(extractor().tlds)
+
+
 # -- look-alikes and rules ----------------------------------------------------------------------------------
 
 

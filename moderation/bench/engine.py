@@ -48,7 +48,7 @@ def _steps() -> dict[str, tuple[Any, ...]]:
         "char features (stage B)": (char_matrix,),
         "context features": (context_features,),
         "context trees": (ContextModel.decision_function,),
-        "decision, reasons, cleaned text": (Scanner._decide,),
+        "decision, reasons, cleaned text": (Scanner._decide_all,),
     }
 
 

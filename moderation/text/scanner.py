@@ -23,6 +23,7 @@ import numpy as np
 from .._errors import DocumentTooLargeError
 from .._reasons import Reason
 from .._settings import Settings
+from .boundary import Window, WordWeights, merge_overlaps, refine, tag, windows_for_runs
 from .cut import cut_spans
 from .document import Document, as_document
 from .evidence import explain, link_features
@@ -32,7 +33,7 @@ from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
 from .results import Link, ScanResult, Segment, Span
 from .segment import segment
-from .structure import LEGIT_FACTOR, legit_shapes
+from .structure import LEGIT_FACTOR, legit_shapes, wordless
 
 if TYPE_CHECKING:
     from classifiers import ModelBundle, SegmentModel
@@ -133,6 +134,31 @@ def _runs(indices: np.ndarray) -> list[list[int]]:
     return runs
 
 
+@dataclass
+class _Plan:
+    """One document's decision before the spans are built (offsets in the normalized view).
+
+    Attributes:
+        links: the found links, placed in the original text, with their reports.
+        proba: each segment's spam probability after the link pull and the legitimate shapes.
+        pulls: which verdict pulled each segment (``text/linkpull.py``), or None.
+        doc_score: the largest segment probability (the article gate's input).
+        runs: the flagged runs of adjacent segments (segment indices).
+        flagged: the flagged mask over the segments.
+        bounds: each run's ``(start, end)``: segment bounds, or where the boundary tagger moved them.
+        rows: the document's rows in the batch's feature arrays.
+    """
+
+    links: tuple[Link, ...]
+    proba: np.ndarray
+    pulls: Sequence[str | None]
+    doc_score: float
+    runs: list[list[int]]
+    flagged: np.ndarray
+    bounds: list[tuple[int, int]]
+    rows: slice
+
+
 _default_lock = threading.Lock()
 _default_cache: dict[Path | None, ModelBundle] = {}
 
@@ -184,6 +210,8 @@ class Scanner:
         self.extend_threshold = min(
             extend if extend is not None else th.get("extend", 1.0), self.span_threshold
         )
+        lexical = models.boundary is not None and models.boundary.lexical
+        self._word_weights = WordWeights(models.segment) if lexical else None
 
     @classmethod
     def default(cls, settings: Settings | None = None) -> Scanner:
@@ -281,30 +309,74 @@ class Scanner:
     def _decide_all(
         self, prepared: Sequence[Prepared], feats: Featurized, proba: np.ndarray
     ) -> list[ScanResult]:
-        """``_decide`` for each document of a featurized batch (its segments' rows, in order)."""
-        results = []
-        offset = 0
+        """``_decide`` for each document of a featurized batch (its segments' rows, in order): every
+        document's runs first, then one boundary-tagger call for all of them, then the results."""
+        plans, offset = [], 0
         for p in prepared:
             rows = slice(offset, offset + len(p.segments))
             offset = rows.stop
-            results.append(self._decide(p, proba[rows], feats, rows))
-        return results
+            plans.append(self._plan(p, proba[rows], feats, rows))
+        if self.models.boundary is not None:
+            self._refine(prepared, plans)
+        return [self._finish(p, plan, feats) for p, plan in zip(prepared, plans, strict=True)]
 
-    def _decide(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> ScanResult:
-        """Thresholds -> flagged runs of segments -> spans with reasons -> the result."""
+    def _plan(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> _Plan:
+        """Thresholds -> flagged runs of segments (segment bounds; the boundary step may move them)."""
         links = tuple(self._link(p, k) for k in range(len(p.links)))
+        if len(p.segments) == 1:  # no article around it: the sentence decides, not the context model
+            proba = feats.text_score[rows]
         floor = max(self.span_threshold, self.document_threshold)
         proba, pulls = link_pull(p.segments, p.links, p.reports, proba, feats.text_score[rows], floor)
-        proba = np.where(
-            legit_shapes(p.texts, [seg.paragraph for seg in p.segments]), proba * LEGIT_FACTOR, proba
-        )
+        legit = legit_shapes(p.texts, [seg.paragraph for seg in p.segments]) | wordless(p.texts)
+        proba = np.where(legit, proba * LEGIT_FACTOR, proba)
         doc_score = float(proba.max()) if len(proba) else 0.0
-        spans: list[Span] = []
+        runs: list[list[int]] = []
+        flagged = np.zeros(len(proba), dtype=bool)
         if doc_score >= self.document_threshold:  # the article gate
             flagged = proba >= self.span_threshold
             self._extend(flagged, proba, p.segments)
             runs = _runs(np.flatnonzero(flagged))
-            bounds = [p.norm.to_original(p.segments[r[0]].start, p.segments[r[-1]].end) for r in runs]
+        bounds = [(p.segments[r[0]].start, p.segments[r[-1]].end) for r in runs]
+        return _Plan(links, proba, pulls, doc_score, runs, flagged, bounds, rows)
+
+    def _refine(self, prepared: Sequence[Prepared], plans: Sequence[_Plan]) -> None:
+        """Move every plan's span bounds to where the boundary tagger puts them (one model call)."""
+        model = self.models.boundary
+        assert model is not None
+        per_doc: list[list[Window]] = []
+        inputs: list[dict[str, list[int]]] = []
+        for p, plan in zip(prepared, plans, strict=True):
+            if not plan.runs:
+                per_doc.append([])
+                continue
+            wins, ins = windows_for_runs(
+                p.norm.text,
+                p.segments,
+                plan.runs,
+                plan.flagged,
+                plan.proba,
+                p.links,
+                len(inputs),
+                self._word_weights,
+            )
+            per_doc.append(wins)
+            inputs.extend(ins)
+        logits = tag(model, inputs)
+        bias = float(self.models.thresholds.get("boundary", 0.0))
+        pos = 0
+        for plan, wins in zip(plans, per_doc, strict=True):
+            if not wins:
+                continue
+            n = sum(len(w.starts) for w in wins)
+            plan.runs, plan.bounds = merge_overlaps(plan.runs, refine(wins, logits[pos : pos + n], bias))
+            pos += n
+
+    def _finish(self, p: Prepared, plan: _Plan, feats: Featurized) -> ScanResult:
+        """Spans with reasons from the plan's runs and bounds -> the result."""
+        rows, proba, runs, links = plan.rows, plan.proba, plan.runs, plan.links
+        spans: list[Span] = []
+        if runs:
+            bounds = [p.norm.to_original(s, e) for s, e in plan.bounds]
             starts = [lk.start for lk in links]
             insides = [_links_inside(links, starts, s, e) for s, e in bounds]
             words = [
@@ -315,13 +387,13 @@ class Scanner:
             model = language_model(self.settings.model_dir)
             doc_lang, langs = span_languages(model, feats.lang_votes[rows], words, span_votes)
             spans = [
-                self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang), pulls)
+                self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang), plan.pulls)
                 for run, bound, text, lang, inside in zip(runs, bounds, words, langs, insides, strict=True)
             ]
         return ScanResult(
             id=p.doc.id,
             verdict="spam" if spans else "clean",
-            score=max((s.score for s in spans), default=doc_score),
+            score=max((s.score for s in spans), default=plan.doc_score),
             spans=tuple(spans),
             links=links,
             cleaned_text=cut_spans(p.doc.text, [(s.start, s.end) for s in spans]),

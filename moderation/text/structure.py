@@ -78,3 +78,11 @@ def legit_shapes(texts: Sequence[str], paragraphs: Sequence[int]) -> np.ndarray:
         for i, (t, par) in enumerate(zip(texts, paragraphs, strict=True)):
             out[i] = par in shaped and not _PHONE.search(t) and _only_social_links(t)
     return out
+
+
+def wordless(texts: Sequence[str]) -> np.ndarray:
+    """For each segment: does it hold no letter at all (a live blog's "09:40", a score "2-1", a figure
+    line)? Such a segment says nothing by itself, yet a model that reads short lines as spam can flag
+    it; its probability is scaled down like a legitimate shape's. (A phone number alone on a line is the
+    one spam this lets by: spam lines carry words.)"""
+    return np.array([not any(c.isalpha() for c in t) for t in texts], dtype=bool)

@@ -394,7 +394,10 @@ def inject(article: dict, spams: list[str], rng: random.Random, hams: Sequence[s
             sep = "\n\n" if "\n\n" in text else " "
             insert(len(text), sep, spam, "", is_spam)
     spans.sort()
-    return Injected(article["id"], article["lang"], text, spans, article["text"], article["group"])
+    clean = text  # the article with its legitimate inserts, without the spam
+    for s, e in reversed(spans):
+        clean = clean[:s] + clean[e:]
+    return Injected(article["id"], article["lang"], text, spans, clean, article["group"])
 
 
 def link_block(rng: random.Random, domains: list[str] | None) -> str:
@@ -466,7 +469,21 @@ def build_documents(
     for line in corpus.hard_ham:
         ham = fill(line, rng)
         docs.append(Injected(f"ham:{len(docs)}", "en", ham, [], ham, group_of(line)))
+    # and as many lone news sentences: a line alone is not spam for being alone (an API caller may send
+    # one sentence, a comment, a caption), so the spam singles above must not teach "short means spam"
+    sentences = [(a, s) for a in corpus.articles for s in [_one_sentence(a["text"], rng)] if s]
+    for article, sentence in rng.sample(sentences, k=min(len(sentences), len(corpus.spam))):
+        docs.append(Injected(f"one:{len(docs)}", article["lang"], sentence, [], sentence, article["group"]))
     return docs
+
+
+def _one_sentence(text: str, rng: random.Random) -> str:
+    """One sentence of ``text``, picked at random (empty when it is too short or too long to be one)."""
+    starts = [0, *_sentence_starts(text)]
+    i = rng.randrange(len(starts))
+    end = starts[i + 1] if i + 1 < len(starts) else len(text)
+    sentence = text[starts[i] : end].strip()
+    return sentence if 15 <= len(sentence) <= 300 and "\n" not in sentence else ""
 
 
 def _short_document(

@@ -26,9 +26,11 @@ from typing import Any
 import numpy as np
 
 from .._settings import Settings
+from ..text.boundary import WordWeights
 from ..text.metrics import Report, mostly_inside, score_document, span_mask, visible
 from ..text.scanner import Document, Featurized, Prepared, Scanner, featurize, prepare
 from ..urls.checker import UrlChecker
+from .boundary import boundary_examples, concat_windows, fit_boundary
 from .injection import (
     Corpus,
     Injected,
@@ -157,7 +159,35 @@ def choose_thresholds(
                     best, best_report = key, report
                     chosen = {"span": span_t, "document": doc_t, "extend": min(extend_t, span_t)}
     assert best_report is not None
+    if bundle.boundary is not None:  # then the tagger's bias, the other thresholds fixed
+        best, best_bias = None, 0.0
+        for bias in (-1.5, -1.0, -0.5, 0.0, 0.5):
+            bundle.thresholds = {**chosen, "boundary": bias}
+            settings = Settings(model_dir=None)
+            report = evaluate_prepared(Scanner(bundle, settings), docs, prepared, feats, proba)
+            m = report.overall.metrics()
+            key = (float(m["clean_fpr"] <= max_fpr), m["span_f1"] + m["restoration"], -m["clean_fpr"])
+            if best is None or key > best:
+                best, best_report = key, report
+                best_bias = bias
+        chosen = {**chosen, "boundary": best_bias}
     return chosen, best_report.to_dict()
+
+
+def _fit_boundary(bundle: Any, folds: Sequence[tuple[Labeled, Featurized, Any]]) -> Any:
+    """The boundary tagger, fitted on each fold's windows as scored by the segment model that did not
+    see the fold, with that model's word weights (the context model is shared: its inputs are
+    out-of-fold already)."""
+    parts = []
+    scanner = Scanner(bundle, Settings(model_dir=None), RULES_ONLY)
+    for data, feats, segment_model in folds:
+        proba = bundle.context.predict_proba(feats.context)
+        weights = WordWeights(segment_model)
+        parts.append(boundary_examples(scanner, data.docs, data.prepared, feats, proba, weights))
+    windows = concat_windows([w for w, _ in parts])
+    labels = np.concatenate([y for _, y in parts])
+    log.info("boundary tagger: %d tokens in windows, %d of them spam", len(labels), int(labels.sum()))
+    return fit_boundary(windows, labels)
 
 
 def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
@@ -185,8 +215,13 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
     y = np.concatenate([g0.labels, g1.labels])
     context = ContextModel().fit(x, y)
     log.info("context model fitted on %d segments, %.0f s", len(y), time.time() - t0)
+    provisional = ModelBundle(segment=m0, context=context, thresholds={"span": 0.5, "document": 0.5})
+    boundary = _fit_boundary(provisional, [(g0, f0, m1), (g1, f1, m0)])
+    log.info("boundary tagger fitted, %.0f s", time.time() - t0)
     final = fit_segment_model(_subset(data, {0, 1}), hard)
-    bundle = ModelBundle(segment=final, context=context, thresholds={"span": 0.5, "document": 0.5})
+    bundle = ModelBundle(
+        segment=final, context=context, thresholds={"span": 0.5, "document": 0.5}, boundary=boundary
+    )
     thresholds, validation = choose_thresholds(bundle, val.docs, val.prepared)
     bundle.thresholds = thresholds
     log.info("thresholds %s, validation %s, %.0f s", thresholds, validation["overall"], time.time() - t0)

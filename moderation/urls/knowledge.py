@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._caches import per_key_cache
+from .._caches import bounded_dict, per_key_cache
 
 POPULARITY_FILE = "popularity.npz"
 POPULARITY_SIDECAR = "popularity.json"
@@ -64,13 +65,36 @@ def popularity_version() -> str:
     return str(json.loads(ref.read_text(encoding="utf-8")).get("version", "none"))
 
 
-@per_key_cache(maxsize=65536)
+_TIERS = bounded_dict(65536)
+
+
 def popularity_tier(registered: str) -> int:
     """0 (not in the snapshot) or the domain's tier 1-3 (see the module docstring)."""
+    tier = _TIERS.get(registered)
+    if tier is None:
+        hashes, tiers = _popularity()
+        key = np.uint64(domain_hash(registered))
+        i = int(np.searchsorted(hashes, key))
+        tier = _TIERS.put(registered, int(tiers[i]) if i < len(hashes) and hashes[i] == key else 0)
+    return int(tier)
+
+
+def prime_popularity(domains: Iterable[str]) -> None:
+    """Look up every domain not yet cached at once (one ``searchsorted`` for the batch, not one numpy
+    call per domain); ``popularity_tier`` then answers from the cache, the same tiers."""
+    new = [d for d in dict.fromkeys(domains) if d not in _TIERS]
+    if not new:
+        return
     hashes, tiers = _popularity()
-    key = np.uint64(domain_hash(registered))
-    i = int(np.searchsorted(hashes, key))
-    return int(tiers[i]) if i < len(hashes) and hashes[i] == key else 0
+    if not len(hashes):
+        for d in new:
+            _TIERS.put(d, 0)
+        return
+    keys = np.fromiter(map(domain_hash, new), dtype=np.uint64, count=len(new))
+    at = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
+    found = np.where(hashes[at] == keys, tiers[at], 0).tolist()
+    for d, tier in zip(new, found, strict=True):
+        _TIERS.put(d, int(tier))
 
 
 PlatformControl = Literal["subdomain", "path"]

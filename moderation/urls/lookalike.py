@@ -97,7 +97,7 @@ def _host_look(host_unicode: str, registered: str, suffix: str, subdomain: str, 
     outside = None
     if imitates is None and registered not in owned:
         words = set(subdomain.replace("-", ".").split(".")) | set(domain.split("-"))
-        for name in sorted(words.intersection(table)):
+        for name in sorted(w for w in words if w in table):  # not words & table: that walks the table
             if name != domain:
                 outside = name
                 break

@@ -125,6 +125,7 @@ class _HostEvidence(NamedTuple):
     chat_invite: bool
     ip_host: bool
     trusted: bool
+    spam_words: bool
 
 
 RULE_BASELINE = -2.0  # the rules' log-odds before any evidence
@@ -184,13 +185,13 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
         domain_weight, domain_reasons = 0.5, (Reason("URL_STUFFED_DOMAIN"),)
     return _HostEvidence(
         tld_weight(abuse), tld_reasons, weight, tuple(reasons), domain_weight, domain_reasons,
-        abuse, short, chat, ip_host, trusted,
+        abuse, short, chat, ip_host, trusted, bool(words),
     )  # fmt: skip
 
 
 def host_has_spam_words(host: str, domain: str, suffix: str) -> bool:
     """The host rule's spam-word finding (the lexical model reads it as a feature too)."""
-    return any(r.code == "URL_SPAM_WORDS" for r in _host_evidence(host, domain, suffix).host_reasons)
+    return _host_evidence(host, domain, suffix).spam_words
 
 
 @per_key_cache(maxsize=16384)

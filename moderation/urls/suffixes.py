@@ -6,17 +6,25 @@
 walk here takes 3.5 us, and the host here is already clean. The walk is tldextract's (longest matching
 rule; ``*`` wildcards and ``!`` exceptions), and anything else (punycode labels, IPs, bare names, odd
 characters) goes to tldextract itself; a test holds the two to the same answers.
+
+The walk's rules are read from tldextract's bundled suffix-list snapshot file, parsed as tldextract
+parses it, without importing tldextract: its import pulls in ``requests`` and urllib3 (~0.15 s), and
+building its extractor (its own tries) another ~0.1 s, a third of a URL-only process's cold start. If the
+file is not where this tldextract keeps it, the rules come from the extractor (a test holds the two equal).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import lru_cache
-from typing import Any
-
-import tldextract
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._caches import per_key_cache
+
+if TYPE_CHECKING:
+    import tldextract
 
 # host names the walk answers for: lower-case ASCII labels, none empty, none punycode (``xn--``)
 _PLAIN_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*", re.ASCII)
@@ -27,14 +35,37 @@ _Node = list[Any]  # [children by label (dict), a rule ends here (bool)]
 @lru_cache(maxsize=1)
 def extractor() -> tldextract.TLDExtract:
     """The one shared extractor: bundled suffix list, private suffixes on, no cache dir, no network."""
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+# tldextract's own parse of the list (suffix_list.py): a rule is a line's first word that starts with
+# optional ``.*!`` and a word character; the private section follows the separator
+_RULE = re.compile(r"^(?P<suffix>[.*!]*\w[\S]*)", re.UNICODE | re.MULTILINE)
+_SNAPSHOT = ".tld_set_snapshot"
+
+
+def snapshot_rules() -> list[str] | None:
+    """The public and private rules of tldextract's bundled snapshot, read from the file without
+    importing tldextract; ``None`` when the file is not there."""
+    spec = importlib.util.find_spec("tldextract")
+    locations = spec.submodule_search_locations if spec is not None else None
+    if not locations:
+        return None
+    path = Path(next(iter(locations))) / _SNAPSHOT
+    if not path.is_file():
+        return None
+    public, _, private = path.read_text(encoding="utf-8").partition("// ===BEGIN PRIVATE DOMAINS===")
+    return [m.group("suffix") for text in (public, private) for m in _RULE.finditer(text)]
 
 
 @lru_cache(maxsize=1)
 def _suffix_trie() -> _Node:
-    """The extractor's suffixes (public and private) as a trie of reversed labels, built once."""
+    """The suffix rules (public and private) as a trie of reversed labels, built once."""
     root: _Node = [{}, False]
-    for suffix in extractor().tlds:
+    rules = snapshot_rules()
+    for suffix in rules if rules is not None else extractor().tlds:
         node = root
         for label in reversed(suffix.split(".")):
             node = node[0].setdefault(label, [{}, False])

@@ -1,0 +1,332 @@
+"""Word-precise span ends: re-cut each flagged run of segments where the boundary tagger says.
+
+Why: the segment models decide *which* sentences hold spam; their spans are whole segments, and a segment
+is whatever the punctuation rules cut. Spam glued to its neighbour ("...said.Make money at x.top The
+minister...") or wedged between two clauses comes out with a piece of the news, or leaves a piece of itself
+behind, and the cleaned text is then wrong. Here each flagged run is widened by one unflagged neighbour
+segment on each side (same paragraph), the window is cut into word tokens (a link is one token), the
+boundary tagger (``classifiers/_boundary.py``) gives each token a log-odds of being spam, and the span
+becomes the contiguous stretch of tokens with the largest total (log-odds minus ``bias``) that still
+overlaps the flagged run. When no stretch has a positive total, the segment bounds stay.
+
+Only the bounds move: which runs are spans, their scores and reasons stay the segment models'.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zlib
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .links import FoundLink
+from .results import Segment
+
+if TYPE_CHECKING:
+    from classifiers import BoundaryModel, TokenWindow
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|\S")
+_WORD = re.compile(r"\w+")  # the featurizer's word: a run of letters, digits and "_"
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_MARKS = {
+    ".": 7, ",": 8, "!": 9, "?": 10, ":": 11, ";": 12, '"': 13, "“": 13, "”": 13, "„": 13, "«": 13, "»": 13,
+    "'": 14, "‘": 14, "’": 14, "(": 15, ")": 16, "-": 17, "–": 17, "—": 17, "/": 18, "@": 19, "#": 19,
+    "$": 20, "£": 20, "€": 20, "*": 21, "&": 22,
+}  # fmt: skip
+_LINK_WORD = "\x00link"
+_NEAR = 8  # link distances are capped here; 9 = no link in the window
+_token_cache: dict[str, tuple[int, int, int]] = {}  # token -> (word hash, shape, affix hash)
+
+
+def _hash(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8", "surrogatepass"))
+
+
+def _token_inputs(tok: str, is_link: bool) -> tuple[int, int, int]:
+    """(word hash, shape, affix hash) of one token: a link is one word, its affix its top-level domain."""
+    if is_link:
+        return _hash(_LINK_WORD), 1, _hash("\x00tld" + tok.rsplit(".", 1)[-1][:6].lower())
+    folded = tok.lower().translate(_DIGITS)
+    return _hash(folded), _shape(tok), _hash("\x00sfx" + folded[-3:])
+
+
+def _shape(tok: str) -> int:
+    if tok.isalpha():
+        if len(tok) == 1:
+            return 2 if tok.isupper() else 6
+        if tok.isupper():
+            return 3
+        if tok[0].isupper():
+            return 4
+        return 5
+    if tok.isdigit():
+        return 23
+    if tok[0].isalnum() or tok[0] == "_":
+        return 24  # mixed letters and digits ("2nite", "B4", "£50" is a mark then digits)
+    return _MARKS.get(tok, 25)
+
+
+@dataclass
+class Window:
+    """One flagged run widened by its neighbours: its tokens and where the run itself lies.
+
+    Attributes:
+        starts, ends: token offsets in the scanned view.
+        core: ``(first, last)`` token index of the flagged run's own tokens (inclusive).
+        fallback: the run's segment bounds (kept when the tagger finds no positive stretch).
+    """
+
+    starts: list[int]
+    ends: list[int]
+    core: tuple[int, int]
+    fallback: tuple[int, int]
+
+
+def _tokens(view: str, start: int, end: int, links: Sequence[FoundLink]) -> list[tuple[int, int, bool]]:
+    """(start, end, is_link) of every token of ``view[start:end]``; a link (clipped to it) is one token."""
+    out: list[tuple[int, int, bool]] = []
+    pos = start
+    for lk in links:
+        if lk.end <= start or lk.start >= end:
+            continue
+        a, b = max(lk.start, start), min(lk.end, end)
+        out.extend((m.start(), m.end(), False) for m in _TOKEN.finditer(view, pos, a))
+        out.append((a, b, True))
+        pos = b
+    out.extend((m.start(), m.end(), False) for m in _TOKEN.finditer(view, pos, end))
+    return out
+
+
+def _link_distances(is_link: Sequence[bool]) -> list[int]:
+    """Tokens to the nearest link token, capped at ``_NEAR``; ``_NEAR + 1`` when the window has none.
+    Two passes (a minimum over every link per token was tokens x links)."""
+    n = len(is_link)
+    if not any(is_link):
+        return [_NEAR + 1] * n
+    out = [n] * n
+    last = -n
+    for k in range(n):
+        if is_link[k]:
+            last = k
+        out[k] = k - last
+    last = 2 * n
+    for k in range(n - 1, -1, -1):
+        if is_link[k]:
+            last = k
+        out[k] = min(out[k], last - k, _NEAR)
+    return out
+
+
+class WordWeights:
+    """The segment model's word weight of each token (``SegmentModel.word_weights``), cached per token
+    string for the model it was made with. Links and tokens without a word character weigh 0."""
+
+    def __init__(self, segment_model: Any) -> None:
+        self.model = segment_model
+        self._cache: dict[str, float] = {}
+        self._lock = threading.Lock()  # scanners are shared across threads
+
+    def __call__(self, tokens: Sequence[str]) -> list[float]:
+        with self._lock:
+            return self._weights(tokens)
+
+    def _weights(self, tokens: Sequence[str]) -> list[float]:
+        cache = self._cache
+        missing = sorted({t for t in tokens if t not in cache})
+        if missing:
+            if len(cache) + len(missing) > 200_000:
+                cache.clear()
+            words = [m.group() if (m := _WORD.match(t)) else "" for t in missing]
+            found = iter(self.model.word_weights([w for w in words if w]).tolist())
+            for t, w in zip(missing, words, strict=True):
+                cache[t] = next(found) if w else 0.0
+        return [cache[t] for t in tokens]
+
+
+def _lexical(weights: list[float]) -> tuple[list[int], list[int]]:
+    """Each token's weight rounded (-8..8), and half the sum over it and two neighbours each side
+    (-12..12): stage A's word weights run from about -8 to 8."""
+    w = np.array(weights, dtype=np.float64)
+    c = np.concatenate([[0.0], np.cumsum(w)])
+    n = len(w)
+    idx = np.arange(n)
+    near = c[np.minimum(idx + 3, n)] - c[np.maximum(idx - 2, 0)]
+    return (
+        np.clip(np.rint(w), -8, 8).astype(int).tolist(),
+        np.clip(np.rint(near / 2), -12, 12).astype(int).tolist(),
+    )
+
+
+def windows_for_runs(
+    view: str,
+    segments: Sequence[Segment],
+    runs: Sequence[Sequence[int]],
+    flagged: np.ndarray,
+    proba: np.ndarray,
+    links: Sequence[FoundLink],
+    window_id: int = 0,
+    weights: WordWeights | None = None,
+) -> tuple[list[Window], list[dict[str, list[int]]]]:
+    """The window of each run and its per-token inputs (lists; ``inputs_array`` stacks them); with
+    ``weights``, the segment model's word weights too."""
+    link_ends = [lk.end for lk in links]  # links are sorted and disjoint
+    out_w: list[Window] = []
+    out_in: list[dict[str, list[int]]] = []
+    for r, run in enumerate(runs):
+        i0, i1 = run[0], run[-1]
+        lo, hi = i0, i1
+        if lo > 0 and not flagged[lo - 1] and segments[lo - 1].paragraph == segments[lo].paragraph:
+            lo -= 1
+        if (
+            hi + 1 < len(segments)
+            and not flagged[hi + 1]
+            and segments[hi + 1].paragraph == segments[hi].paragraph
+        ):
+            hi += 1
+        w_start, w_end = segments[lo].start, segments[hi].end
+        first = bisect_right(link_ends, w_start)
+        last = first
+        while last < len(links) and links[last].start < w_end:
+            last += 1
+        toks = _tokens(view, w_start, w_end, links[first:last])  # never empty: segments hold text
+        dists = _link_distances([t[2] for t in toks])
+        core_lo = next((k for k, t in enumerate(toks) if t[0] >= segments[i0].start), 0)
+        core_hi = max((k for k, t in enumerate(toks) if t[1] <= segments[i1].end), default=len(toks) - 1)
+        words: list[int] = []
+        shapes: list[int] = []
+        affixes: list[int] = []
+        gaps: list[int] = []
+        bins: list[int] = []
+        seg_bins = [min(9, int(float(x) * 10)) for x in proba[lo : hi + 1]]
+        j = lo  # the segment of the current token (tokens are in order)
+        for a, b, is_link in toks:
+            tok = view[a:b]
+            known = _token_cache.get(tok) if not is_link else None
+            if known is None:
+                known = _token_inputs(tok, is_link)
+                if not is_link and len(_token_cache) < 200_000:
+                    _token_cache[tok] = known
+            words.append(known[0])
+            shapes.append(known[1])
+            affixes.append(known[2])
+            prev = view[a - 1] if a > 0 else "\n"
+            gaps.append(2 if prev == "\n" else (1 if prev.isspace() else 0))
+            while j < hi and a >= segments[j + 1].start:
+                j += 1
+            bins.append(seg_bins[j - lo])
+        inputs = {
+            "word": words,
+            "shape": shapes,
+            "gap": gaps,
+            "segment_bin": bins,
+            "link_distance": dists,
+            "affix": affixes,
+        }
+        if weights is not None:
+            per_token = weights(["" if t[2] else view[t[0] : t[1]] for t in toks])
+            inputs["lexical"], inputs["lexical_near"] = _lexical(per_token)
+        out_w.append(
+            Window([t[0] for t in toks], [t[1] for t in toks], (core_lo, max(core_lo, core_hi)),
+                   (segments[i0].start, segments[i1].end))
+        )  # fmt: skip
+        inputs["window"] = [window_id + r] * len(toks)
+        out_in.append(inputs)
+    return out_w, out_in
+
+
+def inputs_array(inputs: Sequence[dict[str, list[int]]]) -> TokenWindow:
+    """Stack per-window token inputs into the model's ``TokenWindow`` arrays."""
+    from classifiers import TokenWindow
+
+    def col(name: str) -> np.ndarray:
+        return np.array([v for d in inputs for v in d[name]], dtype=np.int64)
+
+    lexical = bool(inputs) and "lexical" in inputs[0]
+    return TokenWindow(
+        lexical=col("lexical") if lexical else None,
+        lexical_near=col("lexical_near") if lexical else None,
+        word=col("word"),
+        shape=col("shape"),
+        gap=col("gap"),
+        segment_bin=col("segment_bin"),
+        link_distance=col("link_distance"),
+        affix=col("affix"),
+        window=col("window"),
+    )
+
+
+def best_stretch(z: np.ndarray, core: tuple[int, int]) -> tuple[int, int] | None:
+    """The contiguous ``[a, b]`` with the largest sum of ``z`` that overlaps ``core``; None when that sum
+    is not positive. Linear: prefix sums, the best start at or before each token and the best end at or
+    after it."""
+    n = len(z)
+    if n == 0:
+        return None
+    s = np.concatenate([[0.0], np.cumsum(z)])
+    # for a stretch [a, b] overlapping core: a <= core_hi and b >= core_lo and a <= b.
+    lo, hi = core
+    best, best_ab = 0.0, None
+    # best start a <= k (minimum prefix up to k), for every k
+    min_prefix = np.minimum.accumulate(s[:-1])
+    arg_min = np.zeros(n, dtype=np.int64)
+    m = 0
+    for k in range(1, n):
+        if s[k] < s[m]:
+            m = k
+        arg_min[k] = m
+    # best end b >= k (maximum prefix s[b + 1] from k on)
+    max_suffix = np.maximum.accumulate(s[1:][::-1])[::-1]
+    arg_max = np.zeros(n, dtype=np.int64)
+    m = n - 1
+    for k in range(n - 1, -1, -1):
+        if s[k + 1] > s[m + 1]:
+            m = k
+        arg_max[k] = m
+    # a stretch overlapping [lo, hi] contains some k in [lo, hi]; the best one containing k is
+    # (min prefix at or before k) to (max prefix after k)
+    for k in range(lo, hi + 1):
+        total = max_suffix[k] - min_prefix[k]
+        if total > best:
+            best, best_ab = total, (int(arg_min[k]), int(arg_max[k]))
+    return best_ab
+
+
+def refine(windows: Sequence[Window], logits: np.ndarray, bias: float) -> list[tuple[int, int]]:
+    """New bounds (view offsets) for each window, in order."""
+    out, pos = [], 0
+    for w in windows:
+        z = logits[pos : pos + len(w.starts)] - bias
+        pos += len(w.starts)
+        ab = best_stretch(z, w.core)
+        out.append((w.starts[ab[0]], w.ends[ab[1]]) if ab else w.fallback)
+    return out
+
+
+def tag(model: BoundaryModel, inputs: Sequence[dict[str, list[int]]]) -> np.ndarray:
+    """The tagger's log-odds for every token of ``inputs``, in order."""
+    if not inputs:
+        return np.zeros(0)
+    return model.logits(inputs_array(inputs))
+
+
+def merge_overlaps(
+    runs: Sequence[list[int]], bounds: Sequence[tuple[int, int]]
+) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Runs whose moved bounds touch or overlap become one run (both windows may take the unflagged
+    segment between them)."""
+    out_runs: list[list[int]] = []
+    out_bounds: list[tuple[int, int]] = []
+    for run, (s, e) in zip(runs, bounds, strict=True):
+        if out_bounds and s <= out_bounds[-1][1]:
+            ps, pe = out_bounds[-1]
+            out_bounds[-1] = (min(ps, s), max(pe, e))
+            out_runs[-1] = [*out_runs[-1], *run]
+        else:
+            out_runs.append(list(run))
+            out_bounds.append((s, e))
+    return out_runs, out_bounds

@@ -1,0 +1,145 @@
+"""The boundary tagger's pieces: the best-stretch decoder, token windows, link distances, the model's
+arrays, and what the shipped tagger does to glued spam."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from classifiers import BoundaryModel, TokenWindow
+from classifiers._boundary import _shift, feature_columns
+from moderation.text.boundary import (
+    _link_distances,
+    _tokens,
+    best_stretch,
+    merge_overlaps,
+    windows_for_runs,
+)
+from moderation.text.links import find_links
+from moderation.text.segment import segment
+
+
+def _brute(z: list[float], core: tuple[int, int]) -> float:
+    best = 0.0
+    for a in range(len(z)):
+        for b in range(a, len(z)):
+            if a <= core[1] and b >= core[0]:
+                best = max(best, sum(z[a : b + 1]))
+    return best
+
+
+@given(
+    st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=30),
+    st.data(),
+)
+def test_best_stretch_is_the_best_overlapping_stretch(z, data):
+    lo = data.draw(st.integers(0, len(z) - 1))
+    hi = data.draw(st.integers(lo, len(z) - 1))
+    got = best_stretch(np.array(z), (lo, hi))
+    want = _brute(z, (lo, hi))
+    if got is None:
+        assert want <= 1e-9
+    else:
+        a, b = got
+        assert a <= b and a <= hi and b >= lo
+        assert sum(z[a : b + 1]) == pytest.approx(want, abs=1e-6)
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40))
+def test_link_distances_match_brute_force(flags):
+    got = _link_distances(flags)
+    links = [i for i, f in enumerate(flags) if f]
+    for k, d in enumerate(got):
+        assert d == (min(min(abs(k - j) for j in links), 8) if links else 9)
+
+
+def test_a_link_is_one_token_and_tokens_cover_the_text():
+    text = "He said.Make money at https://x.top/go?a=1 The minister, Earn cash, said."
+    links = find_links(text)
+    toks = _tokens(text, 0, len(text), links)
+    link_toks = [text[a:b] for a, b, is_link in toks if is_link]
+    assert link_toks == ["https://x.top/go?a=1"]
+    covered = {i for a, b, _ in toks for i in range(a, b)}
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+def test_windows_take_one_unflagged_neighbour_each_side_in_the_paragraph():
+    text = "First news line here. Win cash now at x.top. Last news line here.\n\nOther paragraph."
+    links = find_links(text)
+    segs = segment(text, [lk.end for lk in links], [(lk.start, lk.end) for lk in links])
+    assert len(segs) == 4
+    flagged = np.array([False, True, False, False])
+    wins, ins = windows_for_runs(text, segs, [[1]], flagged, np.array([0.1, 0.9, 0.1, 0.1]), links)
+    (w,) = wins
+    assert text[w.starts[0] : w.ends[-1]] == text[: segs[2].end]  # not into the next paragraph
+    assert text[w.starts[w.core[0]] : w.ends[w.core[1]]] == text[segs[1].start : segs[1].end]
+    assert ins[0]["segment_bin"][w.core[0]] == 9 and ins[0]["segment_bin"][0] == 1
+
+
+def test_merge_overlaps_joins_runs_whose_bounds_touch():
+    runs, bounds = merge_overlaps([[1], [3], [6]], [(10, 30), (25, 40), (50, 60)])
+    assert runs == [[1, 3], [6]] and bounds == [(10, 40), (50, 60)]
+
+
+def test_shift_never_reads_across_windows():
+    a = np.array([1, 2, 3, 4], dtype=np.int64)
+    win = np.array([0, 0, 1, 1])
+    assert _shift(a, win, 1).tolist()[1] == 1 and _shift(a, win, 1).tolist()[2] < 0
+    assert _shift(a, win, -1).tolist()[1] < 0 and _shift(a, win, -1).tolist()[2] == 4
+
+
+def _window(n: int) -> TokenWindow:
+    rng = np.random.default_rng(0)
+    cols = {
+        k: rng.integers(0, 9, n) for k in ("word", "shape", "gap", "segment_bin", "link_distance", "affix")
+    }
+    return TokenWindow(**cols, window=np.zeros(n, dtype=np.int64))
+
+
+def test_model_round_trips_through_arrays():
+    w = _window(200)
+    y = (w.segment_bin > 4).astype(int)
+    m = BoundaryModel(n_features=2**10, C=1.0, max_iter=50).fit(w, y)
+    again = BoundaryModel.from_arrays(m.get_params(), m.to_arrays())
+    assert np.allclose(m.logits(w), again.logits(w))
+    assert feature_columns(w, 2**10).max() < 2**10
+
+
+def test_arrays_that_do_not_match_the_params_are_refused():
+    m = BoundaryModel(n_features=2**10, max_iter=20).fit(_window(50), np.arange(50) % 2)
+    with pytest.raises(ValueError):
+        BoundaryModel.from_arrays({"n_features": 2**11}, m.to_arrays())
+
+
+def test_word_weights_read_the_segment_models_unigram_coefficients():
+    from classifiers import load_bundle
+    from moderation.text.boundary import WordWeights
+
+    segment = load_bundle().segment
+    weights = WordWeights(segment)
+    got = weights(["Subscribe", "minister", "", "don't", "..."])
+    assert got[2] == 0.0 and got[4] == 0.0  # no word character
+    assert got[0] == segment.word_weights(["subscribe"])[0] > 0 > got[1]
+    assert got[3] == segment.word_weights(["don"])[0]  # the featurizer's word: a run of word characters
+    assert weights(["Subscribe"]) == got[:1]  # cached, same answer
+
+
+def test_lexical_bins_round_and_sum_over_neighbours():
+    from moderation.text.boundary import _lexical
+
+    lex, near = _lexical([1.4, -2.6, 9.0, 0.0, 0.0, 0.0])
+    assert lex == [1, -3, 8, 0, 0, 0]
+    assert near[0] == round((1.4 - 2.6 + 9.0) / 2) and near[5] == 0
+
+
+def test_a_lexical_model_refuses_windows_without_word_weights():
+    w = _window(40)
+    w.lexical = w.segment_bin.copy()
+    w.lexical_near = w.segment_bin.copy()
+    m = BoundaryModel(n_features=2**10, max_iter=20, lexical=True).fit(w, np.arange(40) % 2)
+    assert feature_columns(w, 2**10, lexical=True).shape[1] == feature_columns(w, 2**10).shape[1] + 5
+    w.lexical = None
+    with pytest.raises(ValueError, match="word weights"):
+        m.logits(w)

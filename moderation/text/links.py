@@ -105,7 +105,9 @@ class _Taken:
 
     def free(self, s: int, e: int) -> bool:
         for starts, ends in zip(self.starts, self.ends, strict=True):
-            if not starts:
+            # none accepted, or [s, e) begins after the last one ends (the ends rise with the starts,
+            # the intervals being disjoint): the usual case inside a pass, answered without a search
+            if not ends or s >= ends[-1]:
                 continue
             i = bisect_right(starts, s)
             if i and e > starts[i - 1] and s < ends[i - 1]:

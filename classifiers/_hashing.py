@@ -78,17 +78,29 @@ class _Joined:
 
 
 def _join(texts: Sequence[str]) -> _Joined:
-    clean = [t.replace(_SEP, " ") for t in texts]
-    # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
-    folded = [t.lower() for t in clean]
-    folded = [
-        f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t)
-        for f, t in zip(folded, clean, strict=True)
-    ]
-    raw = _codes(_SEP.join(clean))
-    codes = _codes(_SEP.join(folded))
+    joined = _SEP.join(texts)
+    folded_joined = joined.lower() if joined.count(_SEP) == len(texts) - 1 else None
+    if folded_joined is not None and len(folded_joined) == len(joined):
+        # the common case, one string operation per batch: no text holds the separator, and lower()
+        # kept every length (it never shortens a text, so an unchanged total means unchanged parts;
+        # its one context rule, the final sigma, stops at the separator as at a text's end)
+        clean: Sequence[str] = texts
+        raw, codes = _codes(joined), _codes(folded_joined)
+        # here the separators are the only NULs: the texts' lengths are the gaps between them
+        edges = np.concatenate(([-1], np.flatnonzero(raw == 0), [len(raw)]))
+        lengths = np.diff(edges) - 1 if texts else np.zeros(0, dtype=np.int64)
+    else:
+        clean = [t.replace(_SEP, " ") for t in texts]
+        # fold character by character where lower() would change the length (rare: "İ" -> "i̇")
+        folded = [t.lower() for t in clean]
+        folded = [
+            f if len(f) == len(t) else "".join(c.lower()[:1] or c for c in t)
+            for f, t in zip(folded, clean, strict=True)
+        ]
+        raw = _codes(_SEP.join(clean))
+        codes = _codes(_SEP.join(folded))
+        lengths = np.array([len(t) for t in clean], dtype=np.int64)
     codes[(codes >= 48) & (codes <= 57)] = 48  # every digit folds to "0"
-    lengths = np.array([len(t) for t in clean], dtype=np.int64)
     starts = np.zeros(len(clean), dtype=np.int64)
     if len(clean) > 1:
         starts[1:] = np.cumsum(lengths[:-1] + 1)
@@ -97,14 +109,19 @@ def _join(texts: Sequence[str]) -> _Joined:
     return _Joined(codes, raw, starts, ends, seg_of)
 
 
-def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
-    """Count matrix from (row, bucket) pairs, rows L2-normalized, float32, canonical (sorted, no duplicates).
-
-    Built directly from one sort of the combined keys: scipy's COO-to-CSR path costs about a millisecond
-    of fixed overhead per call, which dominated single-document scans.
-    """
-    keys = np.unique(rows.astype(np.int64) * n_features + cols.astype(np.int64), return_counts=True)
-    uniq, counts = keys
+def _csr_arrays(
+    rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(data, indices, indptr)`` of the count matrix of (row, bucket) pairs: rows L2-normalized,
+    float32, canonical (sorted, no duplicates), from one sort of the combined keys."""
+    keys = rows.astype(np.int64) * n_features + cols.astype(np.int64)
+    keys.sort()  # np.unique(return_counts=True) by hand: the same arrays, without its fixed cost
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    uniq = keys[starts]
+    counts = np.diff(np.append(starts, len(keys)))
     row_of = uniq // n_features
     data = counts.astype(np.float32)
     per_row = np.bincount(row_of, minlength=n_rows)
@@ -112,10 +129,17 @@ def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: in
     norms = np.sqrt(sq).astype(np.float32)
     norms[norms == 0] = 1.0
     data /= norms[row_of]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int32)
     np.cumsum(per_row, out=indptr[1:])
+    return data, (uniq % n_features).astype(np.int32), indptr
+
+
+def _rows_to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
+    """``_csr_arrays`` as a scipy matrix, filled in directly: scipy's COO-to-CSR path costs about a
+    millisecond of fixed overhead per call, which dominated single-document scans."""
+    data, indices, indptr = _csr_arrays(rows, cols, n_rows, n_features)
     m = sp.csr_matrix((n_rows, n_features), dtype=np.float32)
-    m.data, m.indices, m.indptr = data, (uniq % n_features).astype(np.int32), indptr.astype(np.int32)
+    m.data, m.indices, m.indptr = data, indices, indptr
     m.has_sorted_indices = True
     m.has_canonical_format = True
     return m
@@ -167,20 +191,38 @@ def char_matrix(
     texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)
 ) -> sp.csr_matrix:
     """Hashed character n-grams (within each text, spaces included), rows L2-normalized."""
-    j = _join(texts)
-    poly = _Poly(j.codes)
-    mask = np.uint64(n_features - 1)
-    n = len(j.codes)
-    pos = np.arange(n, dtype=np.int64)
-    end_of = j.ends[j.seg_of] if n else np.zeros(0, dtype=np.int64)
-    rows_l, cols_l = [], []
-    for k in range(ngram_range[0], ngram_range[1] + 1):
-        p = pos[pos + k <= end_of]  # separators and text ends cannot start an n-gram of length k
-        rows_l.append(j.seg_of[p])
-        cols_l.append(_mix(poly(p, p + k), 100 + k) & mask)
-    rows = np.concatenate(rows_l) if rows_l else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols_l) if cols_l else np.zeros(0, dtype=np.uint64)
+    rows, cols = _char_ngrams(texts, n_features, ngram_range)
     return _rows_to_csr(rows, cols, len(texts), n_features)
+
+
+def char_arrays(
+    texts: Sequence[str], n_features: int, ngram_range: tuple[int, int] = (2, 5)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``char_matrix`` as its ``(data, indices, indptr)`` arrays, for callers that read them directly
+    (the language identifier: a scipy matrix costs more to build than a few short spans to hash)."""
+    rows, cols = _char_ngrams(texts, n_features, ngram_range)
+    return _csr_arrays(rows, cols, len(texts), n_features)
+
+
+def _char_ngrams(
+    texts: Sequence[str], n_features: int, ngram_range: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, bucket) of every character n-gram, all lengths at once: the (length, position) grid is
+    hashed in one pass, length-major, so the pairs come in the order a loop over lengths gave (one
+    set of array operations instead of one per length: the fixed cost is what a short text pays)."""
+    j = _join(texts)
+    n = len(j.codes)
+    lengths = np.arange(ngram_range[0], ngram_range[1] + 1, dtype=np.int64)
+    if n == 0 or len(lengths) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    poly = _Poly(j.codes)
+    pos = np.arange(n, dtype=np.int64)
+    ends = pos[None, :] + lengths[:, None]
+    valid = ends <= j.ends[j.seg_of][None, :]  # separators and text ends cannot start an n-gram
+    starts = np.broadcast_to(pos, ends.shape)[valid]
+    salts = np.broadcast_to((100 + lengths)[:, None].astype(np.uint64), ends.shape)[valid]
+    cols = _mix(poly(starts, ends[valid]), salts) & np.uint64(n_features - 1)
+    return j.seg_of[starts], cols
 
 
 # -- word lists used as counted signals (hashed once, compared as integers) ---------------------------------
@@ -254,22 +296,44 @@ def _phone_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
     return np.asarray(pos[starts[sizes >= 7]])
 
 
+# bits of ``_flag_table``: one lookup per character gives every class the text signals count
+_ALPHA, _UPPER, _DIGIT, _WORD, _QUOTE, _CURRENCY_SIGN = 1, 2, 4, 8, 16, 32
+
+
 @lru_cache(maxsize=1)
-def _currency_table() -> np.ndarray:
-    table = np.zeros(int(np.max(_CURRENCY)) + 1, dtype=bool)
-    table[np.asarray(_CURRENCY, dtype=np.int64)] = True
-    return table
+def _flag_table() -> np.ndarray:
+    """``_tables()``'s alpha, upper, digit, word and quote classes and the currency signs as bits of one
+    byte per code point (clipped to ``_TABLE_SIZE``): one gather instead of one per class."""
+    t = _tables()
+    flags = np.zeros(_TABLE_SIZE + 1, dtype=np.uint8)
+    for bit, name in (
+        (_ALPHA, "alpha"),
+        (_UPPER, "upper"),
+        (_DIGIT, "digit"),
+        (_WORD, "word"),
+        (_QUOTE, "quote"),
+    ):
+        flags[t[name]] |= bit
+    flags[np.asarray(_CURRENCY, dtype=np.int64)] |= _CURRENCY_SIGN
+    return flags
 
 
-def _money_positions(raw: np.ndarray, digit: np.ndarray) -> np.ndarray:
-    """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot."""
-    table = _currency_table()
-    sign = np.zeros(len(raw), dtype=bool)
-    small = raw < len(table)  # a table lookup instead of np.isin (which sorts every call)
-    sign[small] = table[raw[small]]
-    sign |= (raw == ord("R")) & (_shifted(raw, 1, 0) == ord("p"))
-    near = _shifted(digit, 1, False) | _shifted(digit, 2, False) | _shifted(digit, 3, False)
-    return np.flatnonzero(sign & near)
+def _money_positions(raw: np.ndarray, digit: np.ndarray, currency: np.ndarray) -> np.ndarray:
+    """Positions of a currency sign (or "Rp") followed by a digit, possibly after a space or dot
+    (``currency``: which characters are currency signs).
+
+    The signs are rare: they are found first (``np.isin`` sorted the text every call), and only their
+    next three characters are read."""
+    sign = np.flatnonzero(currency)
+    r = np.flatnonzero(raw[:-1] == ord("R"))
+    rp = r[raw[r + 1] == ord("p")]
+    cand = np.union1d(sign, rp) if len(rp) else sign
+    n = len(digit)
+    near = np.zeros(len(cand), dtype=bool)
+    for k in (1, 2, 3):
+        inside = cand + k < n
+        near[inside] |= digit[cand[inside] + k]
+    return cand[near].astype(np.int64)
 
 
 def _email_positions(raw: np.ndarray, word: np.ndarray) -> np.ndarray:
@@ -293,11 +357,38 @@ def _word_lookup() -> tuple[np.ndarray, np.ndarray]:
     return keys, np.array([bits[int(k)] for k in keys], dtype=np.int64)
 
 
-def _list_membership(hashes: np.ndarray) -> np.ndarray:
-    """For each token hash, the bitmask of the word lists it is in (0 for most tokens)."""
+# odd multipliers tried for the word table's slot function (multiplicative hashing: the top bits of
+# hash * multiplier); the first that gives every listed word a slot of its own is used
+_SLOT_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> tuple[np.uint64, np.uint64, np.ndarray, np.ndarray]:
+    """A direct-address table of the listed words: (multiplier, shift, key per slot, bits per slot),
+    with no two words in one slot, so a lookup is one multiply and one gather (a binary search over
+    the sorted keys was a visible share of featurizing)."""
     keys, masks = _word_lookup()
-    idx = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-    return np.where(keys[idx] == hashes, masks[idx], 0)
+    for size_bits in range(10, 20):
+        shift = np.uint64(64 - size_bits)
+        for mult in _SLOT_MULTIPLIERS:
+            with np.errstate(over="ignore"):
+                slots = (keys * np.uint64(mult)) >> shift
+            if len(np.unique(slots)) == len(keys):
+                table_keys = np.zeros(1 << size_bits, dtype=np.uint64)
+                table_masks = np.zeros(1 << size_bits, dtype=np.int64)
+                table_keys[slots.astype(np.intp)] = keys
+                table_masks[slots.astype(np.intp)] = masks
+                return np.uint64(mult), shift, table_keys, table_masks
+    raise AssertionError("no collision-free word table")  # pragma: no cover (400 words, 2**19 slots)
+
+
+def _list_membership(hashes: np.ndarray) -> np.ndarray:
+    """For each token hash, the bitmask of the word lists it is in (0 for most tokens). An empty slot
+    holds key 0 and bits 0, so a token hashing to 0 also gets 0."""
+    mult, shift, table_keys, table_masks = _word_table()
+    with np.errstate(over="ignore"):
+        slots = ((hashes * mult) >> shift).astype(np.intp)
+    return np.where(table_keys[slots] == hashes, table_masks[slots], 0)
 
 
 def _count(rows: np.ndarray, n_rows: int) -> np.ndarray:
@@ -326,9 +417,11 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     tokens = tokenize(j)
     words = word_matrix(tokens, n_rows, n_features)
     member = _list_membership(tokens.hash)
+    listed = np.flatnonzero(member)  # the tokens in any list (function words and cues): read once
+    listed_rows, listed_bits = tokens.row[listed], member[listed]
 
     def in_list(name: str) -> np.ndarray:
-        return _count(tokens.row[(member >> _WORD_LISTS.index(name)) & 1 == 1], n_rows)
+        return _count(listed_rows[(listed_bits >> _WORD_LISTS.index(name)) & 1 == 1], n_rows)
 
     votes = np.zeros((n_rows, len(LANGUAGES)), dtype=np.float32)
     for k, lang in enumerate(LANGUAGES):
@@ -336,23 +429,34 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
 
     t = _tables()
     raw_idx = np.minimum(j.raw, _TABLE_SIZE).astype(np.int64)
+    flags = _flag_table()[raw_idx]
+
+    def has(bit: int) -> np.ndarray:
+        return (flags & bit) != 0
+
     lengths = (j.ends - j.starts).astype(np.float32)
     safe = np.maximum(lengths, 1)
 
-    def per_text(flags: np.ndarray) -> np.ndarray:
-        return _count(j.seg_of[np.flatnonzero(flags)], n_rows)
+    # text r owns positions [starts[r], starts[r + 1]) (its separator too, as in ``seg_of``): counts
+    # of a flag per text are differences of one running sum
+    owned = np.append(j.starts, len(j.raw))
 
-    letters = np.maximum(per_text(t["alpha"][raw_idx]), 1)
+    def per_text(flags: np.ndarray) -> np.ndarray:
+        running = np.zeros(len(flags) + 1, dtype=np.int64)
+        np.cumsum(flags, out=running[1:])
+        return (running[owned[1:]] - running[owned[:-1]]).astype(np.float32)
+
+    letters = np.maximum(per_text(has(_ALPHA)), 1)
     dense = np.zeros((n_rows, len(TEXT_FEATURES)), dtype=np.float32)
     dense[:, 0] = np.minimum(np.log1p(lengths) / 8.0, 1.5)
-    dense[:, 1] = per_text(t["upper"][raw_idx]) / letters
-    digit = t["digit"][raw_idx]
-    word = t["word"][raw_idx]
+    dense[:, 1] = per_text(has(_UPPER)) / letters
+    digit = has(_DIGIT)
+    word = has(_WORD)
     dense[:, 2] = per_text(digit) / safe
     dense[:, 3] = np.minimum(per_text(j.raw == ord("!")), 4) / 4.0
     for col, hits in (
         (4, _phone_positions(j.raw, digit)),
-        (5, _money_positions(j.raw, digit)),
+        (5, _money_positions(j.raw, digit, has(_CURRENCY_SIGN))),
         (6, _email_positions(j.raw, word)),
     ):
         dense[:, col] = np.minimum(_count(j.seg_of[hits], n_rows), 1)
@@ -365,5 +469,5 @@ def featurize_texts(texts: Sequence[str], n_features: int) -> TextBatch:
     dense[:, 9] = np.minimum(in_list("_cta"), 4) / 4.0
     dense[:, 10] = np.minimum(in_list("_you"), 3) / 3.0
     dense[:, 11] = np.minimum(in_list("_reporting"), 1)
-    dense[:, 12] = np.minimum(per_text(t["quote"][raw_idx]), 1)
+    dense[:, 12] = np.minimum(per_text(has(_QUOTE)), 1)
     return TextBatch(words, dense, votes)

@@ -33,16 +33,15 @@ class LangId:
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
         """Rows of class probabilities (``languages`` order) for each text."""
-        from ._hashing import char_matrix
+        from ._hashing import char_arrays
 
-        x = char_matrix([t[:TEXT_CAP].lower() for t in texts], LANGID_FEATURES, NGRAMS)
-        # the sparse product by hand: one gather and a running sum (scipy's matmul has a fixed cost
-        # per call that a few short spans never amortize)
-        part = self.coef[x.indices] * x.data[:, None]
-        csum = np.vstack(
-            [np.zeros((1, part.shape[1]), dtype=np.float64), np.cumsum(part, axis=0, dtype=np.float64)]
-        )
-        z = csum[x.indptr[1:]] - csum[x.indptr[:-1]] + self.intercept
+        data, indices, indptr = char_arrays([t[:TEXT_CAP].lower() for t in texts], LANGID_FEATURES, NGRAMS)
+        # the sparse product by hand from the CSR arrays (no scipy matrix built): one gather and a
+        # running sum (scipy's matmul has a fixed cost per call that a few short spans never amortize)
+        part = self.coef[indices] * data[:, None]
+        csum = np.zeros((len(part) + 1, part.shape[1]), dtype=np.float64)
+        np.cumsum(part, axis=0, dtype=np.float64, out=csum[1:])
+        z = csum[indptr[1:]] - csum[indptr[:-1]] + self.intercept
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)

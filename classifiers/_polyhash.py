@@ -13,10 +13,11 @@ _B = np.uint64(0x100000001B3)
 _B_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
 
 
-def _mix(h: np.ndarray, salt: int) -> np.ndarray:
-    """splitmix64 finalizer: spreads polynomial hashes evenly over the buckets."""
+def _mix(h: np.ndarray, salt: int | np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads polynomial hashes evenly over the buckets (``salt``: one number,
+    or one per hash)."""
     with np.errstate(over="ignore"):
-        z = h + np.uint64(salt)
+        z = h + np.asarray(salt, dtype=np.uint64)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return z ^ (z >> np.uint64(31))

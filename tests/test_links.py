@@ -52,3 +52,29 @@ def test_links_are_sorted_disjoint_and_exact(text):
         assert last <= lk.start < lk.end <= len(text)
         assert text[lk.start : lk.end] == lk.raw
         last = lk.end
+
+
+def _host_begins_reference(text):
+    """Each host dot's begin as the one-pass run scan computed it (the walk back replaced it)."""
+    import re
+
+    from moderation.text.links import _HOST_DOT
+
+    runs = [m.span() for m in re.finditer(r"(?:[^\W_]|[-.])+", text)]
+    out = []
+    for dot in _HOST_DOT.finditer(text):
+        p = dot.start()
+        run = next((r for r in runs if r[1] >= p), None)
+        out.append((p, run[0] if run is not None and run[0] < p else p))
+    return out
+
+
+_HOST_PIECES = st.sampled_from([*"a.-_ ()[]{}/x1é", "[.]", "(.)", "[dot]", ".com", "www."])
+
+
+@given(st.lists(_HOST_PIECES, max_size=20).map("".join))
+def test_host_begins_match_the_run_scan(text):
+    from moderation.text.links import _HOST_DOT, _host_begins
+
+    got = [(d.start(), b) for d, b in _host_begins(text, _HOST_DOT.finditer(text))]
+    assert got == _host_begins_reference(text)

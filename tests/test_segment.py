@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from moderation import segment
+from moderation.text import segment as seg_module
 
 
 def texts(text, link_ends=()):
@@ -103,6 +106,60 @@ def test_a_link_ends_its_sentence_whatever_follows():
 def test_a_quotation_after_a_word_starts_a_segment():
     text = 'Check out my channel and subscribe "We were surprised," she said.'
     assert texts(text) == ["Check out my channel and subscribe", '"We were surprised," she said.']
+
+
+# The cut patterns were rewritten to open with a character class (speed); these are the earlier forms,
+# kept as the reference the rewritten ones must agree with on any text.
+_REFERENCE_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
+_REFERENCE_LOST_SPACE = re.compile(r"(?<![.!?])[.!?]++(?=[A-ZÀ-ÖØ-Þ])")
+_REFERENCE_QUOTE_START = re.compile(r"(?<![^\S\n])[^\S\n]++(?=[\"“„«])")
+_REFERENCE_CLAUSE = re.compile(r"(?<=[^\W\d_]),[^\S\n]++(?=[A-ZÀ-ÖØ-Þ])")
+_CUT_ALPHABET = st.text(alphabet=list(".!?…\"'”’»)] \n\t\u00a0aAbZÉ,“„«/_1"), max_size=40)
+
+
+@given(_CUT_ALPHABET)
+def test_the_cut_patterns_match_their_reference_forms(text):
+    assert [m.span() for m in seg_module._SENTENCE_END.finditer(text)] == [
+        m.span() for m in _REFERENCE_SENTENCE_END.finditer(text)
+    ]
+    assert [m.span() for m in seg_module._LOST_SPACE.finditer(text)] == [
+        m.span() for m in _REFERENCE_LOST_SPACE.finditer(text)
+    ]
+    assert [m.span() for m in seg_module._CLAUSE.finditer(text)] == [
+        m.span() for m in _REFERENCE_CLAUSE.finditer(text)
+    ]
+    reference = [
+        m.end()
+        for m in _REFERENCE_QUOTE_START.finditer(text)
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_/")
+    ]
+    assert list(seg_module._quote_cuts(text)) == reference
+
+
+def _reference_sentence_cuts(text):
+    """The sentence-end loop before the no-word shortcut: every single period looks its word up."""
+    out, lo, start = set(), 0, 0
+    for m in _REFERENCE_SENTENCE_END.finditer(text):
+        punct = m.group()
+        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1:
+            lo, start = m.start(), seg_module._word_start(text, m.start(), lo, start)
+            if seg_module._is_abbreviation(text, m.start(), start):
+                continue
+        out.add(m.end())
+    return out
+
+
+_WORDY = st.lists(
+    st.sampled_from(["Mr", "e.g", "U.S", "a", "19", " ", "\n", "\t", "\u00a0", ".", "(", "'", "x"])
+)
+
+
+@given(_WORDY.map("".join))
+def test_sentence_cuts_match_the_reference_loop(text):
+    cuts = set(seg_module._cuts(text, ()))
+    newlines = {i for i, c in enumerate(text) if c == "\n"}
+    glued = seg_module._glued_cuts(text, ())
+    assert cuts == _reference_sentence_cuts(text) | newlines | glued
 
 
 def test_a_full_stop_right_after_a_link_ends_the_sentence():

@@ -24,6 +24,13 @@ def test_spam_signs_inside_the_shape_keep_it_open():
     assert legit_shapes(texts, [0, 1]).tolist() == [False, False]
 
 
+def test_a_speaker_turn_with_a_path_link_is_not_a_shape_and_shapes_need_their_paragraph():
+    # the speaker check must still see a link with a path (the no-slash shortcut must not hide it)
+    texts = ["Q: see example.com/join now", "A: yes"]
+    assert legit_shapes(texts, [0, 0]).tolist() == [False, True]
+    assert legit_shapes(["A: yes", "plain text"], [0, 1]).tolist() == [True, False]
+
+
 def test_wordless_segments_are_a_legitimate_shape():
     assert wordless(["09:40", "2-1", "12,5 %", "Win cash at x.top", "3 Tore"]).tolist() == [
         True,

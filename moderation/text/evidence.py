@@ -30,6 +30,8 @@ LINK_FEATURES: tuple[str, ...] = (
     "link_share",
 )
 
+_ZEROS = (0.0,) * 6
+
 LANGUAGE_NAMES = {
     "en": "English",
     "de": "German",
@@ -48,27 +50,38 @@ def link_features(
     out = np.zeros((len(bounds), len(LINK_FEATURES)), dtype=np.float32)
     if not links:
         return out
+    # each link's columns once, as Python numbers; a segment's row is their maximum, written once
+    # (max then rounding to float32 equals rounding then max: the rounding is monotone)
+    per_link = []
+    for lk, report in zip(links, reports, strict=True):
+        rep = report.rules
+        assert rep is not None  # a judged link always carries its rule evidence
+        per_link.append(
+            (
+                rep.score,
+                rep.abused_tld,
+                float(rep.tracking_path),
+                float(rep.shortener or rep.chat_invite),
+                float(lk.obfuscated),
+                float(rep.trusted),
+            )
+        )
+    rows, values = [], []
     j = 0
     for i, (s, e) in enumerate(bounds):
         while j < len(links) and links[j].start < s:
             j += 1
         k = j
-        chars = 0
         while k < len(links) and links[k].start < e:
-            lk, rep = links[k], reports[k].rules
-            assert rep is not None  # a judged link always carries its rule evidence
-            row = out[i]
-            row[0] = 1.0
-            row[1] = max(row[1], rep.score)
-            row[2] = max(row[2], rep.abused_tld)
-            row[3] = max(row[3], float(rep.tracking_path))
-            row[4] = max(row[4], float(rep.shortener or rep.chat_invite))
-            row[5] = max(row[5], float(lk.obfuscated))
-            row[6] = max(row[6], float(rep.trusted))
-            chars += min(lk.end, e) - lk.start
             k += 1
-        if e > s:
-            out[i, 7] = chars / (e - s)
+        if k == j:
+            continue
+        chars = sum(min(links[m].end, e) - links[m].start for m in range(j, k))
+        columns = tuple(map(max, _ZEROS, *per_link[j:k]))  # from 0, as the row starts
+        rows.append(i)
+        values.append((1.0, *columns, chars / (e - s) if e > s else 0.0))
+    if rows:
+        out[rows] = values
     return out
 
 

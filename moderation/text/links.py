@@ -46,10 +46,9 @@ _SPELLED = re.compile(
 _SCHEME_SEP = re.compile(SCHEME_SEPARATOR)
 # a dot (plain or defanged) directly followed by a letter: where a host name can be
 _HOST_DOT = re.compile(rf"{DOT}(?=[^\W\d_])", re.IGNORECASE)
-# what the walk back from a host dot crosses (str.isalnum, "-", "."): [^\W_] is exactly isalnum
-_TOKEN_RUN = re.compile(r"(?:[^\W_]|[-.])+")
 _PATH_RUN = re.compile(rf"{_PATH_CHARS}*")
 _SPELLED_HINTS = (" dot ", "(dot)", "[dot]", " punkt ", " ponto ", " titik ")
+_SPELLED_WORDS = ("dot", "punkt", "ponto", "titik")
 _TRAILING = ".,;:!?)]}>'\"”’»*"
 # words that precede " dot com" in ordinary prose ("the dot com boom")
 _SPELLED_STOP = frozenset("the a an this that their his her its our your dot and or of in on at".split())
@@ -79,6 +78,8 @@ def _strip_trailing(s: str) -> str:
     The bracket counts are taken once and kept as closers are dropped (counting again at every dropped
     character, and copying the string, made a URL followed by ``'!' * n`` quadratic)."""
     end = len(s)
+    if not end or s[-1] not in _TRAILING:  # nothing to drop (most links): no counting
+        return s
     opens = {")": s.count("("), "]": s.count("[")}
     closes = {")": s.count(")"), "]": s.count("]")}
     while end and s[end - 1] in _TRAILING:
@@ -104,6 +105,10 @@ class _Taken:
 
     def free(self, s: int, e: int) -> bool:
         for starts, ends in zip(self.starts, self.ends, strict=True):
+            # none accepted, or [s, e) begins after the last one ends (the ends rise with the starts,
+            # the intervals being disjoint): the usual case inside a pass, answered without a search
+            if not ends or s >= ends[-1]:
+                continue
             i = bisect_right(starts, s)
             if i and e > starts[i - 1] and s < ends[i - 1]:
                 return False
@@ -164,15 +169,27 @@ def _scheme_match(text: str, sep: int) -> re.Match[str] | None:
 
 
 def _host_begins(text: str, dots: Iterator[re.Match[str]]) -> Iterator[tuple[re.Match[str], int]]:
-    """Each host dot with where its host may begin (the walk back over letters, digits, "-" and "."),
-    read from one pass of ``_TOKEN_RUN`` rather than a walk from every dot (``'a.' * n`` was quadratic)."""
-    runs = _TOKEN_RUN.finditer(text)
-    run = next(runs, None)
+    """Each host dot with where its host may begin: the start of the run of letters, digits, "-" and "."
+    that ends just before the dot (the dot itself when there is none).
+
+    The run is walked back from each dot, but never past the previous dot: when the walk reaches it
+    inside one run, the previous answer holds (``'a.' * n`` walked to the run's start from every dot
+    was quadratic). So each character is read at most once, and only near host dots (reading every
+    word of the text for the few dots it has cost more than finding the links)."""
+    prev, prev_begin = -1, -1
     for dot in dots:
         p = dot.start()
-        while run is not None and run.end() < p:
-            run = next(runs, None)
-        yield dot, (run.start() if run is not None and run.start() < p else p)
+        j = p - 1
+        while j > prev and _run_char(text[j]):
+            j -= 1
+        begin = prev_begin if j == prev >= 0 and _run_char(text[prev]) else j + 1
+        prev, prev_begin = p, begin
+        yield dot, begin
+
+
+def _run_char(c: str) -> bool:
+    """What a host run holds: ``str.isalnum`` characters, "-" and "."."""
+    return c.isalnum() or c == "-" or c == "."
 
 
 def find_links(text: str) -> list[FoundLink]:
@@ -245,7 +262,9 @@ def find_links(text: str) -> list[FoundLink]:
         taken.add(1, start, end)
 
     lowered = text.lower()
-    spelled = _SPELLED.finditer(text) if any(h in lowered for h in _SPELLED_HINTS) else ()
+    # every hint holds one of these words: four substring tests rule out almost every text at once
+    hinted = any(w in lowered for w in _SPELLED_WORDS) and any(h in lowered for h in _SPELLED_HINTS)
+    spelled = _SPELLED.finditer(text) if hinted else ()
     for m in spelled:
         if not taken.free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
             continue

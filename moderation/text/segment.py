@@ -18,8 +18,8 @@ that no segment exceeds ``MAX_SEGMENT_CHARS``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 
 from .results import Segment
 
@@ -29,7 +29,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 # sentence-final punctuation, optional closing quotes/brackets, then whitespace. Matches start only at the
 # first mark of a run and the runs are possessive: a run not followed by whitespace fails once, not once per
 # mark (``'.' * n`` was quadratic); the matches are the same, since no mark is a quote or whitespace.
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
+# The pattern opens with the mark itself and checks "not after a mark" behind it: a pattern that opens
+# with a character class lets the regex engine skip to the next candidate character in C, while one
+# that opens with a lookbehind is tried at every position (4-5x slower on news text, same matches).
+_SENTENCE_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"'”’»)\]]*+(?=\s)")
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st sr sra jr gen gov sen rep lt col capt sgt cpl maj adm inc ltd co corp bros
@@ -69,9 +72,11 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
 # Each starts only at the first character of its run and is possessive, so a long run of marks or spaces
 # that is not followed by a capital or a quote is read once (backtracking from every position in it took
 # quadratic time: 53 s for 20,000 ellipses).
-_LOST_SPACE = re.compile(r"(?<![.!?])[.!?]++(?=[A-ZÀ-ÖØ-Þ])")  # after two letters (checked on the matches)
-_CLAUSE = re.compile(r"(?<=[^\W\d_]),[^\S\n]++(?=[A-ZÀ-ÖØ-Þ])")
-_QUOTE_START = re.compile(r"(?<![^\S\n])[^\S\n]++(?=[\"“„«])")  # after a word character or "/" (checked)
+# (each opens with a character class for the same reason as _SENTENCE_END; the quote pattern is found
+# from the quotation mark, which is rare, and the space run before it is walked back: see _quote_cuts)
+_LOST_SPACE = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*+(?=[A-ZÀ-ÖØ-Þ])")  # after two letters (checked)
+_CLAUSE = re.compile(r",(?<=[^\W\d_],)[^\S\n]++(?=[A-ZÀ-ÖØ-Þ])")
+_OPENING_QUOTE = re.compile(r"[\"“„«]")
 # The clause cut was off while the shipped model predated the placement generator (news clauses were
 # flagged); a model trained with it on sees such fragments on both sides (ARCHITECTURE.md).
 GLUED = {"lost_space": True, "clause": True, "quote": True}
@@ -89,11 +94,7 @@ def _glued_cuts(text: str, links: Sequence[tuple[int, int]]) -> set[int]:
     if GLUED["clause"]:
         cuts.update(m.end() for m in _CLAUSE.finditer(text))
     if GLUED["quote"]:
-        cuts.update(
-            m.end()
-            for m in _QUOTE_START.finditer(text)
-            if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_/")
-        )
+        cuts.update(_quote_cuts(text))
     n = len(text)
     for _, le in links:  # a link ends its sentence, whatever follows (its comma goes with it)
         nxt = le
@@ -110,6 +111,18 @@ def _glued_cuts(text: str, links: Sequence[tuple[int, int]]) -> set[int]:
     return cuts
 
 
+def _quote_cuts(text: str) -> Iterator[int]:
+    """Opening quotation marks right after a run of spaces (no line break) that follows a word character
+    or "/": ``said "It's`` cuts before the quote. The run is walked back from each quote; runs end at a
+    quote, so no character is walked twice."""
+    for m in _OPENING_QUOTE.finditer(text):
+        q = s = m.start()
+        while s and text[s - 1] != "\n" and text[s - 1].isspace():
+            s -= 1
+        if 0 < s < q and (text[s - 1].isalnum() or text[s - 1] in "_/"):
+            yield q
+
+
 def _inside(spans: Sequence[tuple[int, int]], starts: Sequence[int], c: int) -> bool:
     """Is ``c`` strictly inside one of the sorted, disjoint ``spans``?"""
     i = bisect_left(starts, c) - 1  # the last span starting before c
@@ -121,13 +134,27 @@ def _cuts(text: str, link_ends: Sequence[int], links: Sequence[tuple[int, int]] 
     cuts: set[int] = _glued_cuts(text, links)
     ends = set(link_ends)  # "sign up at x.top. The ...": a full stop right after a link ends a sentence
     lo = start = 0
+    add, rfind = cuts.add, text.rfind
     for m in _SENTENCE_END.finditer(text):
-        punct = m.group()
-        if punct[0] == "." and len(punct.rstrip("\"'”’»)]")) == 1 and m.start() not in ends:
-            lo, start = m.start(), _word_start(text, m.start(), lo, start)
-            if _is_abbreviation(text, m.start(), start):
-                continue
-        cuts.add(m.end())
+        dot = m.start()
+        # a period right after a space, a line break or a tab (or at the start) ends no word, so it is
+        # no abbreviation: no word to look up, and the walk's bounds can stay (a later walk over the
+        # longer range finds the same last space); a period right after a link ends its sentence
+        if text[dot] == "." and dot and text[dot - 1] not in " \n\t" and dot not in ends:
+            punct = m.group()
+            if len(punct) == 1 or len(punct.rstrip("\"'”’»)]")) == 1:
+                # _word_start and _is_abbreviation, inlined (they run for most sentences)
+                found = max(rfind(" ", lo, dot), rfind("\n", lo, dot), rfind("\t", lo, dot))
+                lo, start = dot, (found + 1 if found >= 0 else start)
+                word = text[start:dot].lstrip("(\"'“‘[")
+                if word and (
+                    "." in word
+                    or (len(word) == 1 and word.isalpha())
+                    or (len(word) <= 2 and word.isdigit())
+                    or word.lower() in _ABBREVIATIONS
+                ):
+                    continue
+        add(m.end())
     n = len(text)
     for le in link_ends:
         nxt = le
@@ -191,12 +218,10 @@ def segment(text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int,
     cuts = _cuts(text, link_ends, links)
     k = 0
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
-        while k < len(cuts) and cuts[k] <= p_start:
-            k += 1
-        inner = []
-        while k < len(cuts) and cuts[k] < p_end:
-            inner.append(cuts[k])
-            k += 1
+        k = bisect_right(cuts, p_start, k)
+        stop = bisect_left(cuts, p_end, k)
+        inner = cuts[k:stop]
+        k = stop
         multi_line = text.find("\n", p_start, p_end) != -1
         pieces: list[tuple[int, int]] = []
         for a, b in zip([p_start, *inner], [*inner, p_end], strict=True):
@@ -204,7 +229,7 @@ def segment(text: str, link_ends: Sequence[int] = (), links: Sequence[tuple[int,
             stripped = piece.strip()
             if not stripped:
                 continue
-            s = a + (len(piece) - len(piece.lstrip()))
+            s = a + piece.find(stripped[0])  # the first non-space character is where the strip ended
             e = s + len(stripped)
             if e - s > MAX_SEGMENT_CHARS:
                 pieces.extend(_split_long(s, e, text))

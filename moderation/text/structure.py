@@ -35,7 +35,9 @@ def _linkish(text: str) -> list[str]:
     """The whitespace-separated words that look like a link with a path (a dot after the first
     character, then a slash at least two characters later). What the regex ``\\S+\\.\\S+/\\S*`` finds,
     in one pass: that regex backtracked cubically on a long run of dots or ellipses (26 s for 2,000 of
-    them)."""
+    them). A text without a slash has none (most sentences: no split needed)."""
+    if "/" not in text:
+        return []
     found = []
     for word in text.split():
         dot = word.find(".", 1)
@@ -48,21 +50,34 @@ def _only_social_links(text: str) -> bool:
     return all(_SOCIAL.match(w.strip("()[].,;")) for w in _linkish(text))
 
 
+def _shaped(text: str) -> bool:
+    """Does the segment have an embedded post's or a speaker turn's shape? (The signature needs a
+    literal "(@", a platform link a "/", a speaker turn a ":": tested first, so most segments cost
+    three substring tests.)"""
+    if "/" not in text and ":" not in text and "(@" not in text:
+        return False
+    stripped = text.strip()
+    return bool(
+        ("(@" in text and _EMBED_SIGNATURE.search(text))
+        or _SOCIAL.match(stripped)
+        or (_SPEAKER.match(stripped) and not _linkish(text))
+    )
+
+
 def legit_shapes(texts: Sequence[str], paragraphs: Sequence[int]) -> np.ndarray:
     """For each segment: is it part of an embedded post or a speaker turn (the shape is looked for in
     its whole paragraph: a post's text and its signature are separate sentences) with nothing spam-like
-    in the segment itself?"""
-    clean = np.array([not _PHONE.search(t) and _only_social_links(t) for t in texts], dtype=bool)
+    in the segment itself? The segments' own checks run only in shaped paragraphs (few articles have
+    any), and a paragraph already shaped is not tested again."""
     shaped: set[int] = set()
     for t, par in zip(texts, paragraphs, strict=True):
-        stripped = t.strip()
-        if (
-            _EMBED_SIGNATURE.search(t)
-            or _SOCIAL.match(stripped)
-            or (_SPEAKER.match(stripped) and not _linkish(t))
-        ):
+        if par not in shaped and _shaped(t):
             shaped.add(par)
-    return clean & np.array([par in shaped for par in paragraphs], dtype=bool)
+    out = np.zeros(len(texts), dtype=bool)
+    if shaped:
+        for i, (t, par) in enumerate(zip(texts, paragraphs, strict=True)):
+            out[i] = par in shaped and not _PHONE.search(t) and _only_social_links(t)
+    return out
 
 
 def wordless(texts: Sequence[str]) -> np.ndarray:

@@ -51,19 +51,37 @@ def span_languages(
     them) is taken to be in it without asking the identifier (most spans, and a wrong "same language"
     only costs a claim we would not make); the identifier decides the rest, in one call.
     """
-    if model is None or not spans:
-        return None, [None] * len(spans)
+    return span_languages_many(model, [(votes, spans, span_votes)])[0]
+
+
+def span_languages_many(
+    model: LangId | None, docs: Sequence[tuple[np.ndarray, Sequence[str], Sequence[np.ndarray]]]
+) -> list[tuple[str | None, list[str | None]]]:
+    """``span_languages`` for many documents ((votes, spans, span votes) each) with one identifier call
+    for all of them (its fixed cost per call was a visible share of a batch)."""
+    if model is None:
+        return [(None, [None] * len(spans)) for _, spans, _ in docs]
     from classifiers import LANGUAGES
 
-    doc = article_language(votes)
-    out: list[str | None] = [None] * len(spans)
-    ask = []
-    for i in range(len(spans)):
-        v = span_votes[i] if i < len(span_votes) else None
-        if doc is not None and v is not None and v.sum() >= 3 and v[LANGUAGES.index(doc)] >= 0.8 * v.sum():
-            out[i] = doc
-        else:
-            ask.append(i)
-    for i, said in zip(ask, model.identify([spans[i] for i in ask]), strict=True):
-        out[i] = said
-    return doc, out
+    results: list[tuple[str | None, list[str | None]]] = []
+    ask: list[tuple[int, int]] = []
+    for d, (votes, spans, span_votes) in enumerate(docs):
+        doc = article_language(votes) if spans else None
+        out: list[str | None] = [None] * len(spans)
+        for i in range(len(spans)):
+            v = span_votes[i] if i < len(span_votes) else None
+            if (
+                doc is not None
+                and v is not None
+                and v.sum() >= 3
+                and v[LANGUAGES.index(doc)] >= 0.8 * v.sum()
+            ):
+                out[i] = doc
+            else:
+                ask.append((d, i))
+        results.append((doc, out))
+    if ask:
+        said = model.identify([docs[d][1][i] for d, i in ask])
+        for (d, i), lang in zip(ask, said, strict=True):
+            results[d][1][i] = lang
+    return results

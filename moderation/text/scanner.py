@@ -27,7 +27,7 @@ from .boundary import Window, merge_overlaps, refine, tag, windows_for_runs
 from .cut import cut_spans
 from .document import Document, as_document
 from .evidence import explain, link_features
-from .language import language_model, span_languages
+from .language import language_model, span_languages_many
 from .linkpull import link_pull
 from .links import FoundLink, find_links
 from .normalize import NormalizedText, normalize
@@ -157,6 +157,17 @@ class _Plan:
     flagged: np.ndarray
     bounds: list[tuple[int, int]]
     rows: slice
+
+
+@dataclass
+class _SpanTexts:
+    """A document's planned spans in the original text: bounds, the links inside each, each span's
+    words with its links blanked, and its segments' function-word votes."""
+
+    bounds: list[tuple[int, int]]
+    insides: list[Sequence[Link]]
+    words: list[str]
+    votes: list[np.ndarray]
 
 
 _default_lock = threading.Lock()
@@ -316,7 +327,31 @@ class Scanner:
             plans.append(self._plan(p, proba[rows], feats, rows))
         if self.models.boundary is not None:
             self._refine(prepared, plans)
-        return [self._finish(p, plan, feats) for p, plan in zip(prepared, plans, strict=True)]
+        texts = [self._span_texts(p, plan, feats) for p, plan in zip(prepared, plans, strict=True)]
+        langs = span_languages_many(
+            language_model(self.settings.model_dir),
+            [(feats.lang_votes[plan.rows], t.words, t.votes) for plan, t in zip(plans, texts, strict=True)],
+        )
+        return [
+            self._finish(p, plan, feats, t, lang)
+            for p, plan, t, lang in zip(prepared, plans, texts, langs, strict=True)
+        ]
+
+    @staticmethod
+    def _span_texts(p: Prepared, plan: _Plan, feats: Featurized) -> _SpanTexts:
+        """Each planned span's bounds in the original text, its links, its words without them and the
+        function-word votes of its segments (what the language claims read)."""
+        if not plan.runs:
+            return _SpanTexts([], [], [], [])
+        links, rows = plan.links, plan.rows
+        bounds = [p.norm.to_original(s, e) for s, e in plan.bounds]
+        starts = [lk.start for lk in links]
+        insides = [_links_inside(links, starts, s, e) for s, e in bounds]
+        words = [
+            _words_around_links(p.doc.text, s, e, ins) for (s, e), ins in zip(bounds, insides, strict=True)
+        ]
+        votes = [feats.lang_votes[[rows.start + j for j in r]].sum(axis=0) for r in plan.runs]
+        return _SpanTexts(bounds, insides, words, votes)
 
     def _plan(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> _Plan:
         """Thresholds -> flagged runs of segments (segment bounds; the boundary step may move them)."""
@@ -362,25 +397,23 @@ class Scanner:
             plan.runs, plan.bounds = merge_overlaps(plan.runs, refine(wins, logits[pos : pos + n], bias))
             pos += n
 
-    def _finish(self, p: Prepared, plan: _Plan, feats: Featurized) -> ScanResult:
+    def _finish(
+        self,
+        p: Prepared,
+        plan: _Plan,
+        feats: Featurized,
+        texts: _SpanTexts,
+        langs: tuple[str | None, list[str | None]],
+    ) -> ScanResult:
         """Spans with reasons from the plan's runs and bounds -> the result."""
         rows, proba, runs, links = plan.rows, plan.proba, plan.runs, plan.links
-        spans: list[Span] = []
-        if runs:
-            bounds = [p.norm.to_original(s, e) for s, e in plan.bounds]
-            starts = [lk.start for lk in links]
-            insides = [_links_inside(links, starts, s, e) for s, e in bounds]
-            words = [
-                _words_around_links(p.doc.text, s, e, ins)
-                for (s, e), ins in zip(bounds, insides, strict=True)
-            ]
-            span_votes = [feats.lang_votes[[rows.start + j for j in r]].sum(axis=0) for r in runs]
-            model = language_model(self.settings.model_dir)
-            doc_lang, langs = span_languages(model, feats.lang_votes[rows], words, span_votes)
-            spans = [
-                self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang), plan.pulls)
-                for run, bound, text, lang, inside in zip(runs, bounds, words, langs, insides, strict=True)
-            ]
+        doc_lang, span_langs = langs
+        spans = [
+            self._span(p, run, bound, text, proba, feats, rows, inside, (lang, doc_lang), plan.pulls)
+            for run, bound, text, lang, inside in zip(
+                runs, texts.bounds, texts.words, span_langs, texts.insides, strict=True
+            )
+        ]
         return ScanResult(
             id=p.doc.id,
             verdict="spam" if spans else "clean",

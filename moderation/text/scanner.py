@@ -318,8 +318,9 @@ class Scanner:
     def _decide_all(
         self, prepared: Sequence[Prepared], feats: Featurized, proba: np.ndarray
     ) -> list[ScanResult]:
-        """``_decide`` for each document of a featurized batch (its segments' rows, in order): every
-        document's runs first, then one boundary-tagger call for all of them, then the results."""
+        """The results of a featurized batch (each document's segments' rows, in order): every
+        document's runs first, then one boundary-tagger call and one language-identifier call for all
+        of them, then each document's spans and result."""
         plans, offset = [], 0
         for p in prepared:
             rows = slice(offset, offset + len(p.segments))

@@ -461,7 +461,7 @@ def build_documents(
             doc.id = f"{doc.id}#{rep}"
             docs.append(doc)
         if rng.random() < 0.12:  # short documents: a snippet of the article, maybe with spam
-            docs.append(_short_document(article, pool, rng, domains))
+            docs.append(_short_document(article, pool, rng, domains, hard_by_group[group]))
     # single-line documents: a spam text alone, or a legitimate line alone
     for text, group, kind in corpus.spam:
         line = spam_instance(text, kind, rng, domains)
@@ -487,19 +487,31 @@ def _one_sentence(text: str, rng: random.Random) -> str:
 
 
 def _short_document(
-    article: dict, pool: list[tuple[str, str]], rng: random.Random, domains: list[str] | None
+    article: dict,
+    pool: list[tuple[str, str]],
+    rng: random.Random,
+    domains: list[str] | None,
+    hard: Sequence[str] = (),
 ) -> Injected:
-    """The first one to three sentences of an article, with spam half of the time."""
-    text = article["text"].split("\n\n")[0]
-    starts = _sentence_starts(text)
-    if starts:
-        text = text[: starts[min(len(starts), rng.randint(1, 3)) - 1]].rstrip()
+    """A short article: the first one to three sentences, or (half of the time) the first two to four
+    paragraphs as a page snippet or a live blog gives them; spam half of the time, and a legitimate
+    look-alike line a third of the time (without one, the last line of a short article was spam in
+    half the examples, and the context model learned to lift a short article's odd last line)."""
+    paragraphs = article["text"].split("\n\n")
+    if len(paragraphs) > 2 and rng.random() < 0.5:
+        text = "\n\n".join(paragraphs[: rng.randint(2, 4)])
+    else:
+        text = paragraphs[0]
+        starts = _sentence_starts(text)
+        if starts:
+            text = text[: starts[min(len(starts), rng.randint(1, 3)) - 1]].rstrip()
     snippet = {**article, "text": text}
     spams = []
     if rng.random() < 0.5:
         line, kind = rng.choice(pool)
         spams.append(spam_instance(line, kind, rng, domains))
-    doc = inject(snippet, spams, rng)
+    hams = [fill(rng.choice(hard), rng)] if hard and rng.random() < 0.33 else []
+    doc = inject(snippet, spams, rng, hams)
     doc.id = f"{doc.id}#short"
     return doc
 

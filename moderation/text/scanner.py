@@ -140,7 +140,8 @@ class _Plan:
 
     Attributes:
         links: the found links, placed in the original text, with their reports.
-        proba: each segment's spam probability after the link pull and the legitimate shapes.
+        proba: each segment's spam probability (the segment model's own for a one-segment document)
+            after the link pull and the legitimate shapes (letterless segments among them).
         pulls: which verdict pulled each segment (``text/linkpull.py``), or None.
         doc_score: the largest segment probability (the article gate's input).
         runs: the flagged runs of adjacent segments (segment indices).

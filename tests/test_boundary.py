@@ -14,6 +14,7 @@ from moderation.text.boundary import (
     _link_distances,
     _tokens,
     best_stretch,
+    edges,
     merge_overlaps,
     windows_for_runs,
 )
@@ -21,30 +22,49 @@ from moderation.text.links import find_links
 from moderation.text.segment import segment
 
 
-def _brute(z: list[float], core: tuple[int, int]) -> float:
+def _brute(z, core, can_start, can_end) -> float:
     best = 0.0
     for a in range(len(z)):
         for b in range(a, len(z)):
-            if a <= core[1] and b >= core[0]:
+            if a <= core[1] and b >= core[0] and can_start[a] and can_end[b]:
                 best = max(best, sum(z[a : b + 1]))
     return best
 
 
 @given(
-    st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=30),
+    st.lists(
+        st.tuples(st.floats(-5, 5, allow_nan=False), st.booleans(), st.booleans()), min_size=1, max_size=30
+    ),
     st.data(),
 )
-def test_best_stretch_is_the_best_overlapping_stretch(z, data):
+def test_best_stretch_is_the_best_allowed_overlapping_stretch(cells, data):
+    z = [c[0] for c in cells]
+    can_start, can_end = [c[1] for c in cells], [c[2] for c in cells]
     lo = data.draw(st.integers(0, len(z) - 1))
     hi = data.draw(st.integers(lo, len(z) - 1))
-    got = best_stretch(np.array(z), (lo, hi))
-    want = _brute(z, (lo, hi))
+    got = best_stretch(np.array(z), (lo, hi), can_start, can_end)
+    want = _brute(z, (lo, hi), can_start, can_end)
     if got is None:
         assert want <= 1e-9
     else:
         a, b = got
-        assert a <= b and a <= hi and b >= lo
+        assert a <= b and a <= hi and b >= lo and can_start[a] and can_end[b]
         assert sum(z[a : b + 1]) == pytest.approx(want, abs=1e-6)
+
+
+def test_best_stretch_without_masks_may_start_and_end_anywhere():
+    assert best_stretch(np.array([-1.0, 2.0, 3.0, -4.0]), (2, 2)) == (1, 2)
+    assert best_stretch(np.array([-1.0, -2.0]), (0, 1)) is None
+
+
+def test_edges_keep_glued_runs_whole_and_allow_a_lost_space():
+    text = "The U.S.Ummm... said.Make money T&C's now!Call"
+    toks = _tokens(text, 0, len(text), [])
+    can_start, can_end = edges(text, toks)
+    starts = [text[a:b] for (a, b, _), ok in zip(toks, can_start, strict=True) if ok]
+    ends = [text[a:b] for (a, b, _), ok in zip(toks, can_end, strict=True) if ok]
+    assert starts == ["The", "U", "said", "Make", "money", "T", "now", "Call"]
+    assert ends == ["The", ".", ".", "Make", "money", "C's", "!", "Call"]
 
 
 @given(st.lists(st.booleans(), min_size=1, max_size=40))

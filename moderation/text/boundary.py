@@ -77,12 +77,15 @@ class Window:
         starts, ends: token offsets in the scanned view.
         core: ``(first, last)`` token index of the flagged run's own tokens (inclusive).
         fallback: the run's segment bounds (kept when the tagger finds no positive stretch).
+        can_start, can_end: where a span may begin and end (``edges``).
     """
 
     starts: list[int]
     ends: list[int]
     core: tuple[int, int]
     fallback: tuple[int, int]
+    can_start: list[bool]
+    can_end: list[bool]
 
 
 def _tokens(view: str, start: int, end: int, links: Sequence[FoundLink]) -> list[tuple[int, int, bool]]:
@@ -183,9 +186,10 @@ def windows_for_runs(
             "link_distance": dists,
             "affix": affixes,
         }
+        can_start, can_end = edges(view, toks)
         out_w.append(
             Window([t[0] for t in toks], [t[1] for t in toks], (core_lo, max(core_lo, core_hi)),
-                   (segments[i0].start, segments[i1].end))
+                   (segments[i0].start, segments[i1].end), can_start, can_end)
         )  # fmt: skip
         inputs["window"] = [window_id + r] * len(toks)
         out_in.append(inputs)
@@ -210,40 +214,67 @@ def inputs_array(inputs: Sequence[dict[str, list[int]]]) -> TokenWindow:
     )
 
 
-def best_stretch(z: np.ndarray, core: tuple[int, int]) -> tuple[int, int] | None:
-    """The contiguous ``[a, b]`` with the largest sum of ``z`` that overlaps ``core``; None when that sum
-    is not positive. Linear: prefix sums, the best start at or before each token and the best end at or
-    after it."""
+def best_stretch(
+    z: np.ndarray,
+    core: tuple[int, int],
+    can_start: Sequence[bool] | None = None,
+    can_end: Sequence[bool] | None = None,
+) -> tuple[int, int] | None:
+    """The contiguous ``[a, b]`` with the largest sum of ``z`` that overlaps ``core``, starting where
+    ``can_start`` and ending where ``can_end`` allow (default: anywhere); None when no such stretch has
+    a positive sum. Linear: prefix sums, the best allowed start at or before each token and the best
+    allowed end at or after it."""
     n = len(z)
     if n == 0:
         return None
     s = np.concatenate([[0.0], np.cumsum(z)])
-    # for a stretch [a, b] overlapping core: a <= core_hi and b >= core_lo and a <= b.
-    lo, hi = core
-    best, best_ab = 0.0, None
-    # best start a <= k (minimum prefix up to k), for every k
-    min_prefix = np.minimum.accumulate(s[:-1])
-    arg_min = np.zeros(n, dtype=np.int64)
-    m = 0
-    for k in range(1, n):
-        if s[k] < s[m]:
+    arg_min = [-1] * n  # best allowed start a <= k: the smallest s[a]
+    m = -1
+    for k in range(n):
+        if (can_start is None or can_start[k]) and (m < 0 or s[k] < s[m]):
             m = k
         arg_min[k] = m
-    # best end b >= k (maximum prefix s[b + 1] from k on)
-    max_suffix = np.maximum.accumulate(s[1:][::-1])[::-1]
-    arg_max = np.zeros(n, dtype=np.int64)
-    m = n - 1
+    arg_max = [-1] * n  # best allowed end b >= k: the largest s[b + 1]
+    m = -1
     for k in range(n - 1, -1, -1):
-        if s[k + 1] > s[m + 1]:
+        if (can_end is None or can_end[k]) and (m < 0 or s[k + 1] > s[m + 1]):
             m = k
         arg_max[k] = m
-    # a stretch overlapping [lo, hi] contains some k in [lo, hi]; the best one containing k is
-    # (min prefix at or before k) to (max prefix after k)
-    for k in range(lo, hi + 1):
-        total = max_suffix[k] - min_prefix[k]
-        if total > best:
-            best, best_ab = total, (int(arg_min[k]), int(arg_max[k]))
+    lo, hi = core
+    best, best_ab = 0.0, None
+    for k in range(lo, hi + 1):  # a stretch overlapping the core contains some k of it
+        a, b = arg_min[k], arg_max[k]
+        if a >= 0 and b >= 0 and s[b + 1] - s[a] > best:
+            best, best_ab = s[b + 1] - s[a], (a, b)
     return best_ab
+
+
+_ENDS = frozenset(".!?…")
+
+
+def _lost_space_at(view: str, toks: Sequence[tuple[int, int, bool]], k: int) -> bool:
+    """Does token ``k`` begin a sentence glued to the previous one ("said.Make": a sentence mark right
+    after a word of two letters or more, then a letter; not "U.S")?"""
+    if k < 2:
+        return False
+    (pa, pb, _), (wa, wb, _) = toks[k - 1], toks[k - 2]
+    return (
+        view[pa:pb] in _ENDS
+        and view[toks[k][0]].isalpha()
+        and pb - pa == 1
+        and wb - wa >= 2
+        and view[wa:wb].isalpha()
+    )
+
+
+def edges(view: str, toks: Sequence[tuple[int, int, bool]]) -> tuple[list[bool], list[bool]]:
+    """Where a span may begin and end: at whitespace, or where a sentence was glued to the one before
+    (a lost space); never inside a run of glued tokens such as "Ummm..." or "T&C's"."""
+    n = len(toks)
+    spaced = [k == 0 or toks[k][0] > toks[k - 1][1] for k in range(n)]  # whitespace before token k
+    glued_start = [spaced[k] or _lost_space_at(view, toks, k) for k in range(n)]
+    can_end = [k == n - 1 or glued_start[k + 1] for k in range(n)]
+    return glued_start, can_end
 
 
 def refine(windows: Sequence[Window], logits: np.ndarray, bias: float) -> list[tuple[int, int]]:
@@ -252,7 +283,7 @@ def refine(windows: Sequence[Window], logits: np.ndarray, bias: float) -> list[t
     for w in windows:
         z = logits[pos : pos + len(w.starts)] - bias
         pos += len(w.starts)
-        ab = best_stretch(z, w.core)
+        ab = best_stretch(z, w.core, w.can_start, w.can_end)
         out.append((w.starts[ab[0]], w.ends[ab[1]]) if ab else w.fallback)
     return out
 

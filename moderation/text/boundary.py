@@ -7,7 +7,8 @@ behind, and the cleaned text is then wrong. Here each flagged run is widened by 
 segment on each side (same paragraph), the window is cut into word tokens (a link is one token), the
 boundary tagger (``classifiers/_boundary.py``) gives each token a log-odds of being spam, and the span
 becomes the contiguous stretch of tokens with the largest total (log-odds minus ``bias``) that still
-overlaps the flagged run. When no stretch has a positive total, the segment bounds stay.
+overlaps the flagged run and begins and ends at whitespace or at a lost space (``edges``: never inside a
+glued run such as "Ummm..."). When no stretch has a positive total, the segment bounds stay.
 
 Only the bounds move: which runs are spans, their scores and reasons stay the segment models'.
 """

@@ -45,10 +45,7 @@ def boundary_examples(
         if not p.segments:
             continue
         plan = scanner._plan(p, proba[rows], feats, rows)
-        flagged = np.zeros(len(p.segments), dtype=bool)
-        for run in plan.runs:
-            flagged[run] = True
-        flagged |= _touches_gold(doc, p)
+        flagged = plan.flagged | _touches_gold(doc, p)
         runs = _runs(np.flatnonzero(flagged))
         if not runs:
             continue

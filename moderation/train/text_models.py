@@ -131,10 +131,26 @@ def evaluate_prepared(
     return report
 
 
+def _validate(
+    scanner: Scanner,
+    docs: Sequence[Injected],
+    prepared: Sequence[Prepared],
+    feats: Featurized,
+    proba: np.ndarray,
+    max_fpr: float,
+) -> tuple[tuple[float, float, float], Report]:
+    """The threshold search's sort key for one setting (the clean-article FPR target met first, then
+    span F1 + restoration, then the lower FPR) and its validation report."""
+    report = evaluate_prepared(scanner, docs, prepared, feats, proba)
+    m = report.overall.metrics()
+    return (float(m["clean_fpr"] <= max_fpr), m["span_f1"] + m["restoration"], -m["clean_fpr"]), report
+
+
 def choose_thresholds(
     bundle: Any, docs: Sequence[Injected], prepared: Sequence[Prepared], max_fpr: float = 0.005
 ) -> tuple[dict[str, float], dict[str, Any]]:
-    """Grid-search (span, document) thresholds on validation documents."""
+    """Grid-search (span, document, extend) thresholds on validation documents, then the boundary
+    tagger's bias with those fixed."""
     feats = _featurize_all(prepared, bundle.segment)
     proba = bundle.context.predict_proba(feats.context)
     best: tuple[float, float, float] | None = None
@@ -151,24 +167,19 @@ def choose_thresholds(
                     document_threshold=doc_t,
                     extend_threshold=min(extend_t, span_t),
                 )
-                report = evaluate_prepared(Scanner(bundle, settings), docs, prepared, feats, proba)
-                m = report.overall.metrics()
-                key = (float(m["clean_fpr"] <= max_fpr), m["span_f1"] + m["restoration"], -m["clean_fpr"])
+                key, report = _validate(Scanner(bundle, settings), docs, prepared, feats, proba, max_fpr)
                 if best is None or key > best:
                     best, best_report = key, report
                     chosen = {"span": span_t, "document": doc_t, "extend": min(extend_t, span_t)}
     assert best_report is not None
-    if bundle.boundary is not None:  # then the tagger's bias, the other thresholds fixed
+    if bundle.boundary is not None:
         best, best_bias = None, 0.0
+        settings = Settings(model_dir=None)
         for bias in (-1.5, -1.0, -0.5, 0.0, 0.5):
             bundle.thresholds = {**chosen, "boundary": bias}
-            settings = Settings(model_dir=None)
-            report = evaluate_prepared(Scanner(bundle, settings), docs, prepared, feats, proba)
-            m = report.overall.metrics()
-            key = (float(m["clean_fpr"] <= max_fpr), m["span_f1"] + m["restoration"], -m["clean_fpr"])
+            key, report = _validate(Scanner(bundle, settings), docs, prepared, feats, proba, max_fpr)
             if best is None or key > best:
-                best, best_report = key, report
-                best_bias = bias
+                best, best_report, best_bias = key, report, bias
         chosen = {**chosen, "boundary": best_bias}
     return chosen, best_report.to_dict()
 

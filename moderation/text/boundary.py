@@ -220,33 +220,37 @@ def best_stretch(
     core: tuple[int, int],
     can_start: Sequence[bool] | None = None,
     can_end: Sequence[bool] | None = None,
+    start_bonus: np.ndarray | None = None,
+    end_bonus: np.ndarray | None = None,
 ) -> tuple[int, int] | None:
-    """The contiguous ``[a, b]`` with the largest sum of ``z`` that overlaps ``core``, starting where
-    ``can_start`` and ending where ``can_end`` allow (default: anywhere); None when no such stretch has
-    a positive sum. Linear: prefix sums, the best allowed start at or before each token and the best
-    allowed end at or after it."""
+    """The contiguous ``[a, b]`` with the largest ``sum(z[a..b]) + start_bonus[a] + end_bonus[b]``
+    that overlaps ``core``, starting where ``can_start`` and ending where ``can_end`` allow (default:
+    anywhere, no bonus); None when no such stretch has a positive total. Linear: prefix sums, the best
+    allowed start at or before each token and the best allowed end at or after it."""
     n = len(z)
     if n == 0:
         return None
     s = np.concatenate([[0.0], np.cumsum(z)])
-    arg_min = [-1] * n  # best allowed start a <= k: the smallest s[a]
+    lead = s[:-1] if start_bonus is None else s[:-1] - start_bonus  # minimize at the start
+    tail = s[1:] if end_bonus is None else s[1:] + end_bonus  # maximize at the end
+    arg_min = [-1] * n  # best allowed start a <= k: the smallest lead[a]
     m = -1
     for k in range(n):
-        if (can_start is None or can_start[k]) and (m < 0 or s[k] < s[m]):
+        if (can_start is None or can_start[k]) and (m < 0 or lead[k] < lead[m]):
             m = k
         arg_min[k] = m
-    arg_max = [-1] * n  # best allowed end b >= k: the largest s[b + 1]
+    arg_max = [-1] * n  # best allowed end b >= k: the largest tail[b]
     m = -1
     for k in range(n - 1, -1, -1):
-        if (can_end is None or can_end[k]) and (m < 0 or s[k + 1] > s[m + 1]):
+        if (can_end is None or can_end[k]) and (m < 0 or tail[k] > tail[m]):
             m = k
         arg_max[k] = m
     lo, hi = core
     best, best_ab = 0.0, None
     for k in range(lo, hi + 1):  # a stretch overlapping the core contains some k of it
         a, b = arg_min[k], arg_max[k]
-        if a >= 0 and b >= 0 and s[b + 1] - s[a] > best:
-            best, best_ab = s[b + 1] - s[a], (a, b)
+        if a >= 0 and b >= 0 and tail[b] - lead[a] > best:
+            best, best_ab = float(tail[b] - lead[a]), (a, b)
     return best_ab
 
 
@@ -278,22 +282,30 @@ def edges(view: str, toks: Sequence[tuple[int, int, bool]]) -> tuple[list[bool],
     return glued_start, can_end
 
 
-def refine(windows: Sequence[Window], logits: np.ndarray, bias: float) -> list[tuple[int, int]]:
-    """New bounds (view offsets) for each window, in order."""
+Tags = tuple[np.ndarray, np.ndarray, np.ndarray]  # per token: spam, first token of it, last token of it
+
+
+def refine(
+    windows: Sequence[Window], logits: Tags, bias: float, edge_weight: float = 0.0
+) -> list[tuple[int, int]]:
+    """New bounds (view offsets) for each window, in order: the best stretch of token log-odds minus
+    ``bias``, plus ``edge_weight`` times the edge heads' log-odds at its first and last token."""
+    token, start, end = logits
     out, pos = [], 0
     for w in windows:
-        z = logits[pos : pos + len(w.starts)] - bias
-        pos += len(w.starts)
-        ab = best_stretch(z, w.core, w.can_start, w.can_end)
+        rows = slice(pos, pos + len(w.starts))
+        pos = rows.stop
+        bonus = (edge_weight * start[rows], edge_weight * end[rows]) if edge_weight else (None, None)
+        ab = best_stretch(token[rows] - bias, w.core, w.can_start, w.can_end, *bonus)
         out.append((w.starts[ab[0]], w.ends[ab[1]]) if ab else w.fallback)
     return out
 
 
-def tag(model: BoundaryModel, inputs: Sequence[dict[str, list[int]]]) -> np.ndarray:
-    """The tagger's log-odds for every token of ``inputs``, in order."""
+def tag(model: BoundaryModel, inputs: Sequence[dict[str, list[int]]]) -> Tags:
+    """The tagger's three log-odds for every token of ``inputs``, in order (``BoundaryModel.all_logits``)."""
     if not inputs:
-        return np.zeros(0)
-    return model.logits(inputs_array(inputs))
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    return model.all_logits(inputs_array(inputs))
 
 
 def merge_overlaps(

@@ -158,7 +158,7 @@ def choose_thresholds(
     bundle: Any, docs: Sequence[Injected], prepared: Sequence[Prepared], max_fpr: float = 0.005
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Grid-search (span, document, extend) thresholds on validation documents, then the boundary
-    tagger's bias with those fixed."""
+    tagger's bias and the weight of its edge heads with those fixed."""
     feats = _featurize_all(prepared, bundle.segment)
     proba = bundle.context.predict_proba(feats.context)
     best: tuple[float, float, float] | None = None
@@ -181,14 +181,15 @@ def choose_thresholds(
                     chosen = {"span": span_t, "document": doc_t, "extend": min(extend_t, span_t)}
     assert best_report is not None
     if bundle.boundary is not None:
-        best, best_bias = None, 0.0
+        best, best_tagger = None, {"boundary": 0.0, "edge": 0.0}
         settings = Settings(model_dir=None)
-        for bias in (-1.5, -1.0, -0.5, 0.0, 0.5):
-            bundle.thresholds = {**chosen, "boundary": bias}
-            key, report = _validate(Scanner(bundle, settings), docs, prepared, feats, proba, max_fpr)
-            if best is None or key > best:
-                best, best_report, best_bias = key, report, bias
-        chosen = {**chosen, "boundary": best_bias}
+        for edge in (0.0, 1.0, 2.0):
+            for bias in (-1.5, -1.0, -0.5, 0.0, 0.5):
+                bundle.thresholds = {**chosen, "boundary": bias, "edge": edge}
+                key, report = _validate(Scanner(bundle, settings), docs, prepared, feats, proba, max_fpr)
+                if best is None or key > best:
+                    best, best_report, best_tagger = key, report, {"boundary": bias, "edge": edge}
+        chosen = {**chosen, **best_tagger}
     return chosen, best_report.to_dict()
 
 

@@ -297,6 +297,9 @@ def train_url_model(data: Path, out: Path, seed: int = 13, C: float = 0.1) -> di
         "test": metrics,
         "leak_check": source_discrimination(data),
         "data": {"files": fingerprint, "counts": counts, "seed": seed},
+        # the build is deterministic (fixed seeds, liblinear with random_state 0, sorted inputs): this
+        # command on the same data and library versions rebuilds url-model.npz bit for bit
+        "rebuild": "moderation train-urls --data ../shared/data --out classifiers/models",
         "training_seconds": round(time.time() - started, 1),
     }
     return save_url_model(model, out, extra)

@@ -27,6 +27,15 @@ SUBDOMAIN_PLATFORMS = (
     "vercel.app netlify.app herokuapp.com substack.com tumblr.com"
 ).split()
 _ID = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+# Ordinary host names under a registered domain (``m.``, ``news.``, ``shop.`` ...), none of them a phishing
+# word: what a site's own pages are served from, on either side.
+_SUBDOMAINS = (
+    "m mobile news blog shop store en de fr es app web video videos media live www2 info community events "
+    "support help docs forum portal online home my go get about careers jobs sport tv radio"
+).split()
+# Share of domain-only list entries given a synthetic subdomain (both labels): about the share of the
+# block lists' entries that name a host below their registered domain (~20%).
+SUBDOMAIN_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +86,11 @@ def synthetic_path(rng: random.Random) -> str:
     if kind == 8:
         return f"/{w(1)}/{w(1)}?id={rng.randint(1, 99999)}"
     return f"/{w(rng.randint(1, 3))}"
+
+
+def synthetic_subdomain(rng: random.Random) -> str:
+    """A host name for a domain-only entry's synthetic page (the same generator for both labels)."""
+    return rng.choice(_SUBDOMAINS)
 
 
 def platform_url(rng: random.Random, label: str, path: str) -> str:

@@ -38,8 +38,18 @@ def brands() -> dict[str, frozenset[str]]:
     return out
 
 
+# The ASCII part of the table, as a bytes table (bytes.translate runs in C; str.translate with a dict
+# looks every character up in Python's dict): what ``_CONFUSABLES`` does to an ASCII label.
+_ASCII_CONFUSABLES = bytes.maketrans(
+    bytes(k for k in _CONFUSABLES if k < 128), bytes(ord(str(v)) for k, v in _CONFUSABLES.items() if k < 128)
+)
+
+
 def _skeleton(label: str) -> str:
     """The label with look-alike letters replaced by the Latin ones they imitate and accents dropped."""
+    if label.isascii():
+        plain = label.encode("ascii").translate(_ASCII_CONFUSABLES).decode("ascii")
+        return plain.replace("rn", "m").replace("vv", "w").replace("-", "")
     plain = label.translate(_CONFUSABLES)
     if not plain.isascii():  # ASCII has nothing to decompose
         decomposed = unicodedata.normalize("NFKD", plain)
@@ -72,6 +82,9 @@ class LookAlike:
     brand_in_path: bool = False
 
 
+_NOTHING = LookAlike(None, None, False)
+
+
 @lru_cache(maxsize=1)
 def _brand_tables() -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
     """(brand -> own domains, every brand-owned domain, brand names of 5+ letters for path checks)."""
@@ -101,6 +114,8 @@ def _host_look(host_unicode: str, registered: str, suffix: str, subdomain: str, 
             if name != domain:
                 outside = name
                 break
+    if outside is None and imitates is None and not mixed:
+        return _NOTHING  # the common answer, shared (frozen): building one costs ~1 us per new host
     return LookAlike(outside, imitates, mixed)
 
 

@@ -52,8 +52,14 @@ _SPAM_WORD_PATTERN = (
     r"porn|sex|dating|spell"
 )
 _SPAM_WORDS = re.compile(_SPAM_WORD_PATTERN, re.IGNORECASE)
-# the same words for a lower-cased ASCII host: re.IGNORECASE makes this alternation ~8x slower
-_SPAM_WORDS_LOWER = re.compile(_SPAM_WORD_PATTERN)
+# The same words for a lower-cased ASCII host (re.IGNORECASE makes the alternation ~8x slower), grouped by
+# first letter so the engine tries one branch per position instead of all 32: the same matches, since no
+# word is a prefix of another word of its group (a test holds the two equal), in less than half the time.
+_SPAM_WORDS_LOWER = re.compile(
+    r"c(?:asino|ash|rypto|ialis)|b(?:et(?:ting)?|onus)|p(?:oker|romo|rofit|harm|ills|rize|orn)|"
+    r"s(?:lot|ex|pell)|jackpot|g(?:acor|ift)|l(?:oan|ikes)|e(?:arn|ssay)|money|f(?:orex|ollowers|ree)|"
+    r"v(?:iagra|ip)|win(?:ner)?|d(?:eal|ating)"
+)
 _LONG_NUMBER = re.compile(r"\d{9,}")
 _TRACKING_PARAM = re.compile(
     r"[?&](?:ref|aff|aff_id|affid|affiliate|clickid|subid|sub_id|tracking|src|uid)=", re.IGNORECASE
@@ -147,6 +153,15 @@ def _readable_label(label: str) -> str:
     return label
 
 
+@lru_cache(maxsize=1024)
+def _tld_reasons(tld: str) -> tuple[Reason, ...]:
+    """The TLD's reason (shared by every host under it, like the host's own reasons are by its URLs)."""
+    abuse = ABUSED_TLDS.get(tld, 0.0)
+    if abuse >= 1.0:
+        return (Reason("URL_TLD_HEAVILY_ABUSED", {"tld": tld}),)
+    return (Reason("URL_TLD_OFTEN_ABUSED", {"tld": tld}),) if abuse > 0 else ()
+
+
 @per_key_cache(maxsize=65536)
 def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     registered = join_registered(host, domain, suffix)
@@ -154,12 +169,9 @@ def _host_evidence(host: str, domain: str, suffix: str) -> _HostEvidence:
     trusted = registered in _TRUSTED_DOMAINS or bool(_TRUSTED_SUFFIX.search(suffix))
     ip_host = not suffix and _is_ip(host)
     abuse = ABUSED_TLDS.get(last, 0.0)
-    tld_reasons: tuple[Reason, ...] = ()
-    if abuse >= 1.0:
-        tld_reasons = (Reason("URL_TLD_HEAVILY_ABUSED", {"tld": last}),)
-    elif abuse > 0:
-        tld_reasons = (Reason("URL_TLD_OFTEN_ABUSED", {"tld": last}),)
-    weight, reasons = 0.0, list[Reason]()
+    tld_reasons = _tld_reasons(last) if abuse > 0 else ()
+    weight = 0.0
+    reasons: list[Reason] = []
     if host.isascii():
         words = sorted(set(_SPAM_WORDS_LOWER.findall(host.lower())))
     else:

@@ -112,7 +112,7 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
         score=scores.score,
         stage_a=scores.stage_a,
         candidate=scores.candidate,
-        words=scores.words,
+        words=scores.word_blocks,
         doc_index=doc_index,
         paragraph_index=paragraphs,
         kinds=kinds,

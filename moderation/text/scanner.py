@@ -184,6 +184,35 @@ def _links_inside(links: Sequence[Link], starts: Sequence[int], start: int, end:
     return links[i:j]
 
 
+def _placed_links(p: Prepared) -> tuple[Link, ...]:
+    """The found links placed in the original text, with the URL checker's judgement. When the view is
+    the original text (no character changed), a link's offsets and its written form are the found
+    link's own (no mapping, no second copy of the string)."""
+    if p.norm.index is None:
+        return tuple(
+            Link(lk.start, lk.end, lk.raw, lk.obfuscated, report)
+            for lk, report in zip(p.links, p.reports, strict=True)
+        )
+    out = []
+    for lk, report in zip(p.links, p.reports, strict=True):
+        start, end = p.norm.to_original(lk.start, lk.end)
+        out.append(Link(start, end, p.doc.text[start:end], lk.obfuscated, report))
+    return tuple(out)
+
+
+def _quoted_reasons(link: Link, memo: dict[int, list[Reason]]) -> list[Reason]:
+    """The reasons of a link that is not trusted, each naming its domain (``link``), made once per
+    report (``memo``): a span of 200,000 repeated links made 200,000 of each otherwise. The reasons are
+    immutable, so the links of one report can share them."""
+    key = id(link.report)
+    quoted = memo.get(key)
+    if quoted is None:
+        quoted = memo[key] = (
+            [] if link.verdict == "trusted" else [r.with_params(link=link.domain) for r in link.reasons]
+        )
+    return quoted
+
+
 def _words_around_links(text: str, start: int, end: int, inside: Sequence[Link]) -> str:
     """The span's text with its links (``inside`` it) replaced by spaces (the text cues and the language
     read words); joined once, not rebuilt per link."""
@@ -357,7 +386,7 @@ class Scanner:
 
     def _plan(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> _Plan:
         """Thresholds -> flagged runs of segments (segment bounds; the boundary step may move them)."""
-        links = tuple(self._link(p, k) for k in range(len(p.links)))
+        links = _placed_links(p)
         if len(p.segments) == 1:  # no article around it: the sentence decides, not the context model
             proba = feats.text_score[rows]
         floor = max(self.span_threshold, self.document_threshold)
@@ -443,12 +472,8 @@ class Scanner:
         (``inside``: the links within it)."""
         start, end = bound
         seg_rows = [rows.start + j for j in run]
-        link_reasons = [
-            reason.with_params(link=lk.domain)
-            for lk in inside
-            if lk.verdict != "trusted"
-            for reason in lk.reasons
-        ]
+        quoted: dict[int, list[Reason]] = {}
+        link_reasons = [reason for lk in inside for reason in _quoted_reasons(lk, quoted)]
         score = float(proba[run].max())
         reasons = explain(
             words,
@@ -486,10 +511,3 @@ class Scanner:
                 ):
                     flagged[k] = True
                     queue.append(k)
-
-    @staticmethod
-    def _link(p: Prepared, k: int) -> Link:
-        """A found link, placed in the original text, with the URL checker's judgement."""
-        lk = p.links[k]
-        start, end = p.norm.to_original(lk.start, lk.end)
-        return Link(start, end, p.doc.text[start:end], lk.obfuscated, p.reports[k])

@@ -97,7 +97,8 @@ def _tokens(view: str, start: int, end: int, links: Sequence[FoundLink]) -> list
         if lk.end <= start or lk.start >= end:
             continue
         a, b = max(lk.start, start), min(lk.end, end)
-        out.extend((m.start(), m.end(), False) for m in _TOKEN.finditer(view, pos, a))
+        if a - pos > 1 or (a > pos and not view[pos].isspace()):  # no search in the space between links
+            out.extend((m.start(), m.end(), False) for m in _TOKEN.finditer(view, pos, a))
         out.append((a, b, True))
         pos = b
     out.extend((m.start(), m.end(), False) for m in _TOKEN.finditer(view, pos, end))

@@ -185,7 +185,7 @@ def _host_begins(text: str, dots: Iterator[re.Match[str]]) -> Iterator[tuple[re.
     for dot in dots:
         p = dot.start()
         j = p - 1
-        while j > prev and _run_char(text[j]):
+        while j > prev and (text[j].isalnum() or text[j] in "-."):  # _run_char, inlined
             j -= 1
         begin = prev_begin if j == prev >= 0 and _run_char(text[prev]) else j + 1
         prev, prev_begin = p, begin
@@ -234,19 +234,21 @@ def find_links(text: str) -> list[FoundLink]:
 
     tried = -1  # a host start already matched: every later dot that walks back to it gets the same answer
     hosts: dict[str, tuple[bool, bool]] = {}  # host as written -> (disguised, may be a link): texts repeat
+    host_links: dict[str, ParsedUrl | None] = {}  # a match -> its URL when it is a host link, else None
     for dot, begin in _host_begins(text, _HOST_DOT.finditer(text)):
-        if begin == tried or not taken.free(dot.start(), dot.start() + 1):
+        at = dot.start()
+        if begin == tried or not taken.free(at, at + 1):
             continue
         tried = begin
         m = _HOST_URL.match(text, begin)
         if m is None:
             continue
         match_end = m.end()
-        if len(m.group("path") or "") > MAX_URL_CHARS:
+        if m.end("path") - m.start("path") > MAX_URL_CHARS:  # (-1 - -1 without a path)
             match_end = long_runs.whole_end(m.start(), m.end())
             if match_end is None:
                 continue
-        if match_end <= dot.start():
+        if match_end <= at:
             continue
         start = m.start()
         raw = _strip_trailing(text[start:match_end])
@@ -264,8 +266,14 @@ def find_links(text: str) -> list[FoundLink]:
         obfuscated, bare_ok = shape
         if not bare_ok:
             continue
-        parsed = parsed_once(raw)
-        if parsed is None or not parsed.suffix or not parsed.domain:
+        if raw in host_links:
+            parsed = host_links[raw]
+        else:
+            parsed = parsed_once(raw)
+            if parsed is not None and not (parsed.suffix and parsed.domain):
+                parsed = None
+            host_links[raw] = parsed
+        if parsed is None:
             continue
         found.append(FoundLink(start, end, raw, obfuscated, parsed))
         taken.add(1, start, end)

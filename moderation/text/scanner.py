@@ -15,6 +15,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,14 +125,11 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
 
 
 def _runs(indices: np.ndarray) -> list[list[int]]:
-    """Consecutive runs of sorted segment indices: [1, 2, 5] -> [[1, 2], [5]]."""
-    runs: list[list[int]] = []
-    for j in indices:
-        if runs and runs[-1][-1] == j - 1:
-            runs[-1].append(int(j))
-        else:
-            runs.append([int(j)])
-    return runs
+    """Consecutive runs of sorted segment indices: [1, 2, 5] -> [[1, 2], [5]] (cut where a gap is:
+    one slice per run, not a step per index)."""
+    ids: list[int] = np.asarray(indices).tolist()
+    cuts = [0, *(np.flatnonzero(np.diff(indices) != 1) + 1).tolist(), len(ids)]
+    return [ids[a:b] for a, b in pairwise(cuts) if b > a]
 
 
 @dataclass
@@ -496,18 +494,18 @@ class Scanner:
 
         Multi-sentence spam ("Plz help me get subscribers. Thanks to all who sub me :)") often has a
         weak second sentence that only makes sense as part of the first.
+
+        A flagged segment passes the extend threshold too, so the segments a flagged one grows into are
+        its stretch of adjacent, same-paragraph segments that all pass it: each stretch with a flagged
+        segment in it becomes flagged whole (labelled by one running sum; a queue of segments was a
+        Python step per flagged segment).
         """
-        if self.extend_threshold >= self.span_threshold:
+        if self.extend_threshold >= self.span_threshold or not flagged.any():
             return
-        queue = [int(j) for j in np.flatnonzero(flagged)]
-        while queue:
-            j = queue.pop()
-            for k in (j - 1, j + 1):
-                if (
-                    0 <= k < len(flagged)
-                    and not flagged[k]
-                    and proba[k] >= self.extend_threshold
-                    and segments[k].paragraph == segments[j].paragraph
-                ):
-                    flagged[k] = True
-                    queue.append(k)
+        eligible = proba >= self.extend_threshold
+        paragraph = np.fromiter((seg.paragraph for seg in segments), dtype=np.int64, count=len(segments))
+        joined = eligible[1:] & eligible[:-1] & (paragraph[1:] == paragraph[:-1])
+        stretch = np.concatenate(([0], np.cumsum(~joined)))  # the stretch each segment belongs to
+        grown = np.zeros(int(stretch[-1]) + 1, dtype=bool)
+        grown[stretch[flagged]] = True
+        flagged |= eligible & grown[stretch]

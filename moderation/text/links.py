@@ -282,14 +282,24 @@ def find_links(text: str) -> list[FoundLink]:
     # every hint holds one of these words: four substring tests rule out almost every text at once
     hinted = any(w in lowered for w in _SPELLED_WORDS) and any(h in lowered for h in _SPELLED_HINTS)
     spelled = _SPELLED.finditer(text) if hinted else ()
+    named: dict[tuple[str, ...], ParsedUrl | None] = {}  # (name, tld) as written -> its URL, if a link
     for m in spelled:
-        if not taken.free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
+        start, end = m.span()
+        if not taken.free(start, end):
             continue
-        parsed = parsed_once(f"{m.group('name')}.{m.group('tld')}".lower())
-        if parsed is None or parsed.suffix != m.group("tld").lower() or not parsed.domain:
+        written = m.group("name", "tld")
+        if written in named:
+            parsed = named[written]
+        else:
+            name, tld = written
+            parsed = None if name.lower() in _SPELLED_STOP else parsed_once(f"{name}.{tld}".lower())
+            if parsed is not None and (parsed.suffix != tld.lower() or not parsed.domain):
+                parsed = None
+            named[written] = parsed
+        if parsed is None:
             continue
-        found.append(FoundLink(m.start(), m.end(), m.group(), True, parsed))
-        taken.add(2, m.start(), m.end())
+        found.append(FoundLink(start, end, m.group(), True, parsed))
+        taken.add(2, start, end)
 
     found.sort(key=lambda lk: lk.start)
     return found

@@ -143,6 +143,14 @@ def _document_products(
     """
     key_type = np.int32 if n_docs * width < 2**31 else np.int64
     group = group.astype(key_type)
+    if len(chunks) > 1 and sum(len(c.data) for c in chunks) <= _NNZ_BLOCK:  # small blocks: as one
+        chunks = [
+            _Rows(
+                0, *(np.concatenate([getattr(c, f) for c in chunks]) for f in ("counts", "indices", "data"))
+            )
+        ]
+    if len(chunks) == 1:  # a batch of articles: one sort and one bincount each way are cheaper
+        return _products_at_once(chunks[0], group, n_docs, width)
 
     def keys_of(c: _Rows) -> np.ndarray:
         keys = np.repeat(group[c.first : c.first + len(c.counts)], c.counts)
@@ -174,6 +182,31 @@ def _document_products(
         product = doc_value[inv]
         product *= c.data.astype(np.float64)
         dot[c.first : c.first + len(c.counts)] = _row_sums(c, product)
+    doc_sq = np.bincount(uniq // width, weights=doc_value**2, minlength=n_docs)
+    return dot, doc_sq
+
+
+def _products_at_once(
+    rows: _Rows, group: np.ndarray, n_docs: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_document_products`` for rows that make one chunk (what a batch of articles makes): the groups
+    from one argsort of the keys, every sum one ``bincount`` over all non-zeros, the same numbers."""
+    keys = np.repeat(group, rows.counts)
+    keys *= width
+    keys += rows.indices
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new_key = np.empty(len(ordered), dtype=bool)
+    new_key[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_key[1:])
+    uniq = ordered[new_key]
+    inverse = np.empty(len(order), dtype=np.int32 if len(order) < 2**31 else np.int64)
+    inverse[order] = np.cumsum(new_key, dtype=inverse.dtype) - 1
+    data = rows.data.astype(np.float64)
+    doc_value = np.bincount(inverse, weights=data, minlength=len(uniq))
+    product = doc_value[inverse].astype(np.float64, copy=False)  # (no non-zeros: bincount gives ints)
+    product *= data
+    dot = _row_sums(rows, product)
     doc_sq = np.bincount(uniq // width, weights=doc_value**2, minlength=n_docs)
     return dot, doc_sq
 

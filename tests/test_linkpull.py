@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace as NS
 
 import numpy as np
+import pytest
 
 from moderation.text.linkpull import link_pull
 from moderation.text.results import Segment
@@ -107,8 +108,10 @@ def _reference(segments, links, reports, proba, text_score, floor):
     return out, pulls
 
 
-def test_counts_over_link_ranges_match_the_per_segment_loop():
+@pytest.mark.parametrize("many", [0, 10**9])  # the array path for every document, the walk for every one
+def test_counts_over_link_ranges_match_the_per_segment_loop(monkeypatch, many):
     """Random segments and links (some straddling two segments, defanged, quoted, vouched for)."""
+    monkeypatch.setattr("moderation.text.linkpull.MANY_LINKS", many)
     rng = np.random.default_rng(3)
     kinds = [
         lambda: (_report("malicious"), "x.top/go", False),

@@ -50,10 +50,13 @@ def link_features(
     columns are the maximum of its links' (from 0), its link share the characters they cover in it.
     Vectorized over segments (a loop per segment and link was a second per MB of ``'a.io ' * n``); the
     numbers are those of that loop: the maxima run in link order and the share is the same integer
-    ratio, rounded to float32 once."""
+    ratio, rounded to float32 once. With few links (most articles) the loop itself runs: a dozen
+    array operations cost more than it there."""
     out = np.zeros((len(bounds), len(LINK_FEATURES)), dtype=np.float32)
     if not links or not bounds:
         return out
+    if len(links) < MANY_LINKS:
+        return _columns_each(bounds, links, reports, out)
     per_link = _link_columns(links, reports)
     link_starts = np.fromiter((lk.start for lk in links), dtype=np.int64, count=len(links))
     link_ends = np.fromiter((lk.end for lk in links), dtype=np.int64, count=len(links))
@@ -79,6 +82,41 @@ def link_features(
     out[rows, 1:7] = columns
     out[rows, 7] = share
     return out
+
+
+# from this many links in a document on, the columns are computed over arrays (below, per segment)
+MANY_LINKS = 64
+
+
+def _columns_each(
+    bounds: Sequence[tuple[int, int]],
+    links: Sequence[FoundLink],
+    reports: Sequence[UrlReport],
+    out: np.ndarray,
+) -> np.ndarray:
+    """``link_features`` by walking the segments and their links: each link's columns once, a segment's
+    row their maximum (max then rounding to float32 equals rounding then max: the rounding is monotone)."""
+    per_link = [tuple(row) for row in _link_columns(links, reports).tolist()]
+    rows, values = [], []
+    j = 0
+    for i, (s, e) in enumerate(bounds):
+        while j < len(links) and links[j].start < s:
+            j += 1
+        k = j
+        while k < len(links) and links[k].start < e:
+            k += 1
+        if k == j:
+            continue
+        chars = sum(min(links[m].end, e) - links[m].start for m in range(j, k))
+        columns = tuple(map(max, _ZEROS, *per_link[j:k]))  # from 0, as the row starts
+        rows.append(i)
+        values.append((1.0, *columns, chars / (e - s) if e > s else 0.0))
+    if rows:
+        out[rows] = values
+    return out
+
+
+_ZEROS = (0.0,) * 6
 
 
 def _link_columns(links: Sequence[FoundLink], reports: Sequence[UrlReport]) -> np.ndarray:

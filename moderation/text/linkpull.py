@@ -69,10 +69,14 @@ def link_pull(
     distinct link and report; a segment's outcome comes from counts of them over its range of links
     (prefix sums, one bisection per segment bound), so a text of 200,000 links costs no Python step per
     segment and link. The rules apply in the same order as before: a lift, else all vouched for, else
-    all quoted."""
+    all quoted. With few links (most articles) the segments are walked in Python, the same rules:
+    a dozen array operations cost more than the walk there."""
     out = proba.copy()
     pulls: list[str | None] = [None] * len(segments)
     if not links or not segments:
+        return out, pulls
+    if len(links) < MANY_LINKS:
+        _pull_each(segments, links, reports, out, pulls, text_score, floor)
         return out, pulls
     flags = _link_flags(links, reports)  # columns: lifts, lifts if defanged, vouched, quoted
     counts = np.zeros((len(links) + 1, flags.shape[1]), dtype=np.int64)
@@ -96,6 +100,40 @@ def link_pull(
     for j in np.flatnonzero(vouched).tolist():
         pulls[j] = "trusted"
     return out, pulls
+
+
+# from this many links in a document on, the pull is counted over arrays (below it, walked per segment)
+MANY_LINKS = 64
+
+
+def _pull_each(
+    segments: Sequence[Segment],
+    links: Sequence[FoundLink],
+    reports: Sequence[UrlReport],
+    out: np.ndarray,
+    pulls: list[str | None],
+    text_score: np.ndarray,
+    floor: float,
+) -> None:
+    """``link_pull`` by walking the segments and their links (``out`` and ``pulls`` updated in place)."""
+    k = 0
+    for j, seg in enumerate(segments):
+        while k < len(links) and links[k].end <= seg.start:
+            k += 1
+        m = k
+        while m < len(links) and links[m].start < seg.end:
+            m += 1
+        inside = range(k, m)
+        if not inside:
+            continue
+        if any(_lifts(links[i], reports[i], float(text_score[j])) for i in inside):
+            out[j] = max(out[j], floor)
+            pulls[j] = "malicious"
+        elif all(_vouched(reports[i]) for i in inside):
+            out[j] *= TRUSTED_FACTOR
+            pulls[j] = "trusted"
+        elif all(_quoted(links[i]) for i in inside):  # a report quoting indicators, not an advert
+            out[j] *= TRUSTED_FACTOR
 
 
 def _link_flags(links: Sequence[FoundLink], reports: Sequence[UrlReport]) -> np.ndarray:

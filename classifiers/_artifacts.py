@@ -69,7 +69,7 @@ class ModelBundle:
         segment: the segment cascade.
         context: the article-context model.
         thresholds: decision thresholds (``span``: flag a segment; ``document``: the article gate;
-            ``boundary``: the boundary tagger's bias in log-odds).
+            ``boundary``: the boundary tagger's bias in log-odds; ``edge``: the weight of its edge heads).
         manifest: the whole sidecar, as saved.
         boundary: the boundary tagger (word-precise span ends), or None in models built without one.
     """
@@ -93,7 +93,9 @@ def save_bundle(bundle: ModelBundle, directory: Path, extra: dict[str, Any] | No
     arrays = {**bundle.segment.to_arrays(), **bundle.context.to_arrays()}
     if bundle.boundary is not None:
         arrays.update(bundle.boundary.to_arrays())
-        arrays["boundary.coef_"] = arrays["boundary.coef_"].astype(np.float16)
+        for k in ("boundary.coef_", "boundary.edge_coef_"):
+            if k in arrays:
+                arrays[k] = arrays[k].astype(np.float16)
     # float16 halves the file; the scores move by less than 1e-3
     for k in ("segment.word_coef_a_", "segment.word_coef_b_", "segment.char_coef_b_"):
         arrays[k] = arrays[k].astype(np.float16)

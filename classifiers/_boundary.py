@@ -114,14 +114,37 @@ def feature_columns(w: TokenWindow, n_features: int) -> np.ndarray:
     return cols
 
 
+def edge_labels(y: np.ndarray, window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which tokens begin and which end a stretch of spam tokens (``y`` 0/1, within each window)."""
+    y = np.asarray(y).astype(bool)
+    prev = np.r_[False, y[:-1] & (window[1:] == window[:-1])]
+    nxt = np.r_[y[1:] & (window[1:] == window[:-1]), False]
+    return (y & ~prev).astype(np.int8), (y & ~nxt).astype(np.int8)
+
+
+def _balanced(y: np.ndarray) -> np.ndarray:
+    pos = max(int(y.sum()), 1)
+    neg = max(len(y) - pos, 1)
+    return np.where(y == 1, 0.5 * len(y) / pos, 0.5 * len(y) / neg)
+
+
 class BoundaryModel:
     """Logistic regression over hashed token templates; ``proba`` is P(token is injected spam).
+
+    Two more heads over the same hashed columns say how likely a token is to be the *first* and the
+    *last* token of the spam (``edge_logits``). Why: the token head alone knows that a word is spam-like,
+    not that it is where the spam begins ("Suffolk, Win cash now ..."); the decoder adds the two edge
+    scores to a stretch's total, which moved exact span ends more than any richer token feature did.
 
     Parameters (scikit-learn's rules: stored by ``__init__``, learned attributes end in ``_``):
         n_features: hash buckets.
         C: inverse regularization strength.
         max_iter: solver iterations.
     """
+
+    # the edge heads, set by ``fit`` (None: a model saved before they existed)
+    edge_coef_: np.ndarray | None = None
+    edge_intercept_: np.ndarray | None = None
 
     def __init__(self, n_features: int = 2**18, C: float = 1.0, max_iter: int = 300) -> None:
         self.n_features = n_features
@@ -148,17 +171,40 @@ class BoundaryModel:
         clf.fit(x, y, sample_weight=sample_weight)
         self.coef_ = clf.coef_.ravel().astype(np.float32)
         self.intercept_ = float(clf.intercept_[0])
+        self.edge_coef_ = np.zeros((2, self.n_features), dtype=np.float32)
+        self.edge_intercept_ = np.zeros(2)
+        for row, labels in enumerate(edge_labels(y, windows.window)):
+            if 0 < labels.sum() < len(labels):
+                head = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="lbfgs")
+                head.fit(x, labels, sample_weight=_balanced(labels))
+                self.edge_coef_[row] = head.coef_.ravel()
+                self.edge_intercept_[row] = float(head.intercept_[0])
         return self
 
     def logits(self, windows: TokenWindow) -> np.ndarray:
         """Log-odds per token (a template hit twice counts twice; fitting summed duplicates the same way)."""
+        return self.all_logits(windows)[0]
+
+    def all_logits(self, windows: TokenWindow) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Log-odds per token of being spam, of beginning the spam and of ending it (the edge heads are
+        0 in models saved without them). The hashed columns are computed once for the three heads."""
+        n = len(windows.word)
         cols = feature_columns(windows, self.n_features)
         if cols.size == 0:
-            return np.zeros(len(windows.word))
-        return self.coef_[cols].sum(axis=1, dtype=np.float64) + self.intercept_
+            return np.zeros(n), np.zeros(n), np.zeros(n)
+        token = self.coef_[cols].sum(axis=1, dtype=np.float64) + self.intercept_
+        if self.edge_coef_ is None or self.edge_intercept_ is None:
+            return token, np.zeros(n), np.zeros(n)
+        start = self.edge_coef_[0][cols].sum(axis=1, dtype=np.float64) + self.edge_intercept_[0]
+        end = self.edge_coef_[1][cols].sum(axis=1, dtype=np.float64) + self.edge_intercept_[1]
+        return token, start, end
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"boundary.coef_": self.coef_, "boundary.intercept_": np.array([self.intercept_])}
+        out = {"boundary.coef_": self.coef_, "boundary.intercept_": np.array([self.intercept_])}
+        if self.edge_coef_ is not None:
+            out["boundary.edge_coef_"] = self.edge_coef_
+            out["boundary.edge_intercept_"] = self.edge_intercept_
+        return out
 
     @classmethod
     def from_arrays(cls, params: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> BoundaryModel:
@@ -167,4 +213,9 @@ class BoundaryModel:
         model.intercept_ = float(arrays["boundary.intercept_"][0])
         if len(model.coef_) != model.n_features:
             raise ValueError("boundary.coef_ does not match n_features")
+        if "boundary.edge_coef_" in arrays:
+            model.edge_coef_ = np.asarray(arrays["boundary.edge_coef_"], dtype=np.float32)
+            model.edge_intercept_ = np.asarray(arrays["boundary.edge_intercept_"], dtype=np.float64)
+            if model.edge_coef_.shape != (2, model.n_features) or model.edge_intercept_.shape != (2,):
+                raise ValueError("boundary.edge_coef_ does not match n_features")
         return model

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from classifiers import BoundaryModel, TokenWindow
-from classifiers._boundary import _shift, feature_columns
+from classifiers._boundary import _shift, edge_labels, feature_columns
 from moderation.text.boundary import (
     _link_distances,
     _tokens,
@@ -169,3 +169,59 @@ def test_best_stretch_matches_the_scan_ties_included():
             for can_end in masks:
                 want = _best_stretch_reference(z, core, can_start, can_end)
                 assert best_stretch(z, core, can_start, can_end) == want
+
+
+def _brute_bonus(z, core, start, end) -> float:
+    best = 0.0
+    for a in range(len(z)):
+        for b in range(a, len(z)):
+            if a <= core[1] and b >= core[0]:
+                best = max(best, sum(z[a : b + 1]) + start[a] + end[b])
+    return best
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-5, 5, allow_nan=False),
+            st.floats(-3, 3, allow_nan=False),
+            st.floats(-3, 3, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.data(),
+)
+def test_best_stretch_with_edge_bonuses_matches_brute_force(cells, data):
+    z, start, end = (np.array(c) for c in zip(*cells, strict=True))
+    lo = data.draw(st.integers(0, len(z) - 1))
+    hi = data.draw(st.integers(lo, len(z) - 1))
+    got = best_stretch(z, (lo, hi), start_bonus=start, end_bonus=end)
+    want = _brute_bonus(z, (lo, hi), start, end)
+    if got is None:
+        assert want <= 1e-9
+    else:
+        a, b = got
+        assert a <= hi and b >= lo
+        assert abs(z[a : b + 1].sum() + start[a] + end[b] - want) < 1e-6
+
+
+def test_edge_labels_mark_the_first_and_last_spam_token_of_each_window():
+    y = np.array([0, 1, 1, 0, 1, 1, 1, 0])
+    win = np.array([0, 0, 0, 0, 0, 0, 1, 1])  # the second stretch is cut by a window change
+    starts, ends = edge_labels(y, win)
+    assert starts.tolist() == [0, 1, 0, 0, 1, 0, 1, 0]
+    assert ends.tolist() == [0, 0, 1, 0, 0, 1, 1, 0]
+
+
+def test_edge_heads_round_trip_and_old_models_read_without_them():
+    w = _window(300)
+    y = (w.segment_bin > 4).astype(int)
+    m = BoundaryModel(n_features=2**10, max_iter=50).fit(w, y)
+    assert m.edge_coef_ is not None and m.edge_coef_.shape == (2, 2**10)
+    again = BoundaryModel.from_arrays(m.get_params(), m.to_arrays())
+    for x, x2 in zip(m.all_logits(w), again.all_logits(w), strict=True):
+        assert np.allclose(x, x2)
+    old = {k: v for k, v in m.to_arrays().items() if "edge" not in k}
+    token, start, end = BoundaryModel.from_arrays(m.get_params(), old).all_logits(w)
+    assert np.allclose(token, m.logits(w)) and not start.any() and not end.any()

@@ -232,24 +232,28 @@ def best_stretch(
     core: tuple[int, int],
     can_start: Sequence[bool] | None = None,
     can_end: Sequence[bool] | None = None,
+    start_bonus: np.ndarray | None = None,
+    end_bonus: np.ndarray | None = None,
 ) -> tuple[int, int] | None:
-    """The contiguous ``[a, b]`` with the largest sum of ``z`` that overlaps ``core``, starting where
-    ``can_start`` and ending where ``can_end`` allow (default: anywhere); None when no such stretch has
-    a positive sum. Linear: prefix sums, the best allowed start at or before each token and the best
-    allowed end at or after it, as running extrema (a window of a text of 200,000 flagged links has
-    as many tokens; Python loops over them were visible). Ties go as in a scan: the earliest start, the
-    latest end, the first token of the core."""
+    """The contiguous ``[a, b]`` with the largest ``sum(z[a..b]) + start_bonus[a] + end_bonus[b]``
+    that overlaps ``core``, starting where ``can_start`` and ending where ``can_end`` allow (default:
+    anywhere, no bonus); None when no such stretch has a positive total. Linear: prefix sums, the best
+    allowed start at or before each token and the best allowed end at or after it, as running extrema
+    (a window of a text of 200,000 flagged links has as many tokens; Python loops over them were
+    visible). Ties go as in a scan: the earliest start, the latest end, the first token of the core."""
     n = len(z)
     if n == 0:
         return None
     s = np.concatenate([[0.0], np.cumsum(z)])
+    lead = s[:-1] if start_bonus is None else s[:-1] - start_bonus  # minimize at the start
+    tail = s[1:] if end_bonus is None else s[1:] + end_bonus  # maximize at the end
     k = np.arange(n)
-    starts = s[:n] if can_start is None else np.where(np.asarray(can_start, dtype=bool), s[:n], np.inf)
+    starts = lead if can_start is None else np.where(np.asarray(can_start, dtype=bool), lead, np.inf)
     # a start is the best so far where it is strictly below every earlier allowed one
     low = np.minimum.accumulate(starts)
     new_low = starts < np.concatenate([[np.inf], low[:-1]])
     arg_min = np.maximum.accumulate(np.where(new_low, k, -1))
-    ends = s[1:] if can_end is None else np.where(np.asarray(can_end, dtype=bool), s[1:], -np.inf)
+    ends = tail if can_end is None else np.where(np.asarray(can_end, dtype=bool), tail, -np.inf)
     # an end is the best so far (from the right) where it is strictly above every later allowed one
     high = np.maximum.accumulate(ends[::-1])[::-1]
     new_high = ends > np.concatenate([high[1:], [-np.inf]])
@@ -259,7 +263,7 @@ def best_stretch(
     valid = (a >= 0) & (b < n)
     if not valid.any():
         return None
-    gain = np.where(valid, s[np.minimum(b, n - 1) + 1] - s[np.maximum(a, 0)], 0.0)
+    gain = np.where(valid, tail[np.minimum(b, n - 1)] - lead[np.maximum(a, 0)], 0.0)
     best = int(np.argmax(gain))  # the first of the largest
     if not gain[best] > 0.0:
         return None
@@ -294,22 +298,30 @@ def edges(view: str, toks: Sequence[tuple[int, int, bool]]) -> tuple[list[bool],
     return glued_start, can_end
 
 
-def refine(windows: Sequence[Window], logits: np.ndarray, bias: float) -> list[tuple[int, int]]:
-    """New bounds (view offsets) for each window, in order."""
+Tags = tuple[np.ndarray, np.ndarray, np.ndarray]  # per token: spam, first token of it, last token of it
+
+
+def refine(
+    windows: Sequence[Window], logits: Tags, bias: float, edge_weight: float = 0.0
+) -> list[tuple[int, int]]:
+    """New bounds (view offsets) for each window, in order: the best stretch of token log-odds minus
+    ``bias``, plus ``edge_weight`` times the edge heads' log-odds at its first and last token."""
+    token, start, end = logits
     out, pos = [], 0
     for w in windows:
-        z = logits[pos : pos + len(w.starts)] - bias
-        pos += len(w.starts)
-        ab = best_stretch(z, w.core, w.can_start, w.can_end)
+        rows = slice(pos, pos + len(w.starts))
+        pos = rows.stop
+        bonus = (edge_weight * start[rows], edge_weight * end[rows]) if edge_weight else (None, None)
+        ab = best_stretch(token[rows] - bias, w.core, w.can_start, w.can_end, *bonus)
         out.append((w.starts[ab[0]], w.ends[ab[1]]) if ab else w.fallback)
     return out
 
 
-def tag(model: BoundaryModel, inputs: Sequence[dict[str, list[int]]]) -> np.ndarray:
-    """The tagger's log-odds for every token of ``inputs``, in order."""
+def tag(model: BoundaryModel, inputs: Sequence[dict[str, list[int]]]) -> Tags:
+    """The tagger's three log-odds for every token of ``inputs``, in order (``BoundaryModel.all_logits``)."""
     if not inputs:
-        return np.zeros(0)
-    return model.logits(inputs_array(inputs))
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    return model.all_logits(inputs_array(inputs))
 
 
 def merge_overlaps(

@@ -418,13 +418,15 @@ class Scanner:
             inputs.extend(ins)
         logits = tag(model, inputs)
         bias = float(self.models.thresholds.get("boundary", 0.0))
+        edge = float(self.models.thresholds.get("edge", 0.0))
         pos = 0
         for plan, wins in zip(plans, per_doc, strict=True):
             if not wins:
                 continue
-            n = sum(len(w.starts) for w in wins)
-            plan.runs, plan.bounds = merge_overlaps(plan.runs, refine(wins, logits[pos : pos + n], bias))
-            pos += n
+            rows = slice(pos, pos + sum(len(w.starts) for w in wins))
+            pos = rows.stop
+            tags = (logits[0][rows], logits[1][rows], logits[2][rows])
+            plan.runs, plan.bounds = merge_overlaps(plan.runs, refine(wins, tags, bias, edge))
 
     def _finish(
         self,

@@ -13,6 +13,9 @@ order) so that one call serves hundreds of documents.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
@@ -59,49 +62,151 @@ def _append(a: np.ndarray, value: object) -> np.ndarray:
     return np.concatenate((a, np.array([value], dtype=a.dtype)))
 
 
-def _row_sq(m: sp.csr_matrix) -> np.ndarray:
+# the products are summed a block of rows at a time, so no array the size of every non-zero is made in
+# float64 (one 1 MB text has ~350,000 non-zeros; float64 copies of them were the peak of its memory)
+_NNZ_BLOCK = 1 << 16
+
+WordRows: TypeAlias = sp.csr_matrix | Sequence[sp.csr_matrix]
+"""The hashed word rows of a batch: one matrix, or consecutive blocks of its rows (what
+``SegmentModel.score`` makes: stacking them into one matrix would copy them all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """Consecutive rows of the word matrix: the first row's index, each row's non-zero count, and
+    the rows' bucket indices and values (views, not copies)."""
+
+    first: int
+    counts: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _row_blocks(indptr: np.ndarray) -> list[tuple[int, int]]:
+    """``(first row, end row)`` blocks of whole rows holding about ``_NNZ_BLOCK`` non-zeros each (a row
+    is never split, so each row's sum runs in one block, in the same order as over all rows)."""
+    n_rows = len(indptr) - 1
+    if n_rows <= 0:
+        return []
+    marks = np.arange(_NNZ_BLOCK, int(indptr[-1]), _NNZ_BLOCK)
+    cuts = np.unique(np.searchsorted(indptr, marks, side="left"))
+    edges = [0, *(int(c) for c in cuts if 0 < c < n_rows), n_rows]
+    return list(pairwise(edges))
+
+
+def _blocks_of(words: WordRows) -> list[sp.csr_matrix]:
+    """``words`` as a list of row blocks (one matrix is one block)."""
+    return [words] if isinstance(words, sp.csr_matrix) else list(words)
+
+
+def _row_chunks(words: WordRows) -> list[_Rows]:
+    """``words`` (one matrix or row blocks) as runs of whole rows of about ``_NNZ_BLOCK`` non-zeros."""
+    out, first = [], 0
+    for m in _blocks_of(words):
+        indptr = m.indptr
+        for a, b in _row_blocks(indptr):
+            lo, hi = int(indptr[a]), int(indptr[b])
+            out.append(_Rows(first + a, np.diff(indptr[a : b + 1]), m.indices[lo:hi], m.data[lo:hi]))
+        first += m.shape[0]
+    return out
+
+
+def _row_sums(rows: _Rows, values: np.ndarray) -> np.ndarray:
+    """Each row's sum of ``values`` (float64, one per non-zero of ``rows``), in the non-zeros' order."""
+    local = np.repeat(np.arange(len(rows.counts), dtype=np.int32), rows.counts)
+    return np.bincount(local, weights=values, minlength=len(rows.counts))
+
+
+def _row_sq(chunks: Sequence[_Rows], n_rows: int) -> np.ndarray:
     """Squared L2 norm of every row."""
-    counts = np.diff(m.indptr)
-    squares = m.data.astype(np.float64)
-    squares *= squares
-    return np.bincount(
-        np.repeat(np.arange(m.shape[0], dtype=np.int32), counts), weights=squares, minlength=m.shape[0]
-    )
+    out = np.zeros(n_rows)
+    for c in chunks:
+        squares = c.data.astype(np.float64)
+        squares *= squares
+        out[c.first : c.first + len(c.counts)] = _row_sums(c, squares)
+    return out
 
 
-def _document_products(words: sp.csr_matrix, group: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, its dot product with its document's summed vector; and each document's squared norm.
+def _document_products(
+    chunks: Sequence[_Rows], group: np.ndarray, n_docs: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, its dot product with its document's summed vector; and each document's squared norm
+    (``chunks``: the rows, ``_row_chunks``; ``width``: the hash space).
 
-    Computed from the non-zeros (sorted by document and bucket), so the cost follows the text, not the
-    size of the hash space, which keeps a single-document call cheap. The grouping is one argsort of
-    the (document, bucket) keys, in 32 bits when they fit, instead of ``np.unique``'s copies (the step
-    was the peak of a large document's memory); every sum runs in the same order as before.
+    Computed from the non-zeros (grouped by document and bucket), so the cost follows the text, not the
+    size of the hash space, which keeps a single-document call cheap. Memory is what a large document
+    pays for: the (document, bucket) keys are sorted in place in 32 bits when they fit, each non-zero's
+    group is found in the distinct keys by bisection, and the float64 values and products are made a
+    chunk of rows at a time. Every sum adds the same numbers in the same order as one ``bincount`` over
+    all non-zeros did (``np.add.at`` accumulates in index order, as ``bincount`` does), so the results
+    are bit for bit the same (``tests/test_models.py`` holds them to the ``np.unique`` form).
     """
-    n_rows, width = words.shape
-    counts = np.diff(words.indptr)
-    row = np.repeat(np.arange(n_rows, dtype=np.int32 if n_rows < 2**31 else np.int64), counts)
-    small = n_docs * width < 2**31
-    keys = group.astype(np.int32 if small else np.int64)[row]
-    keys *= width
-    keys += words.indices
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    del keys
+    key_type = np.int32 if n_docs * width < 2**31 else np.int64
+    group = group.astype(key_type)
+    if len(chunks) > 1 and sum(len(c.data) for c in chunks) <= _NNZ_BLOCK:  # small blocks: as one
+        chunks = [
+            _Rows(
+                0, *(np.concatenate([getattr(c, f) for c in chunks]) for f in ("counts", "indices", "data"))
+            )
+        ]
+    if len(chunks) == 1:  # a batch of articles: one sort and one bincount each way are cheaper
+        return _products_at_once(chunks[0], group, n_docs, width)
+
+    def keys_of(c: _Rows) -> np.ndarray:
+        keys = np.repeat(group[c.first : c.first + len(c.counts)], c.counts)
+        keys *= width
+        keys += c.indices
+        return keys
+
+    ordered = np.empty(sum(len(c.data) for c in chunks), dtype=key_type)
+    pos = 0
+    for c in chunks:
+        ordered[pos : pos + len(c.data)] = keys_of(c)
+        pos += len(c.data)
+    ordered.sort()
     new_key = np.empty(len(ordered), dtype=bool)
     new_key[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new_key[1:])
     uniq = ordered[new_key]
-    del ordered
+    del ordered, new_key
+    index_type = np.int32 if len(uniq) < 2**31 else np.int64
+    inverse: list[np.ndarray[Any, np.dtype[np.signedinteger[Any]]]] = [
+        np.searchsorted(uniq, keys_of(c)).astype(index_type) for c in chunks
+    ]
+    doc_value = np.zeros(len(uniq))
+    for c, inv in zip(chunks, inverse, strict=True):
+        np.add.at(doc_value, inv, c.data.astype(np.float64))
+    n_rows = chunks[-1].first + len(chunks[-1].counts) if chunks else 0
+    dot = np.zeros(n_rows)
+    for c, inv in zip(chunks, inverse, strict=True):
+        product = doc_value[inv]
+        product *= c.data.astype(np.float64)
+        dot[c.first : c.first + len(c.counts)] = _row_sums(c, product)
+    doc_sq = np.bincount(uniq // width, weights=doc_value**2, minlength=n_docs)
+    return dot, doc_sq
+
+
+def _products_at_once(
+    rows: _Rows, group: np.ndarray, n_docs: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_document_products`` for rows that make one chunk (what a batch of articles makes): the groups
+    from one argsort of the keys, every sum one ``bincount`` over all non-zeros, the same numbers."""
+    keys = np.repeat(group, rows.counts)
+    keys *= width
+    keys += rows.indices
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new_key = np.empty(len(ordered), dtype=bool)
+    new_key[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_key[1:])
+    uniq = ordered[new_key]
     inverse = np.empty(len(order), dtype=np.int32 if len(order) < 2**31 else np.int64)
     inverse[order] = np.cumsum(new_key, dtype=inverse.dtype) - 1
-    del order, new_key
-    data = words.data.astype(np.float64)
+    data = rows.data.astype(np.float64)
     doc_value = np.bincount(inverse, weights=data, minlength=len(uniq))
-    product = doc_value[inverse].astype(np.float64, copy=False)
-    del inverse
+    product = doc_value[inverse].astype(np.float64, copy=False)  # (no non-zeros: bincount gives ints)
     product *= data
-    del data
-    dot = np.bincount(row, weights=product, minlength=n_rows)
+    dot = _row_sums(rows, product)
     doc_sq = np.bincount(uniq // width, weights=doc_value**2, minlength=n_docs)
     return dot, doc_sq
 
@@ -111,14 +216,18 @@ def context_features(
     score: np.ndarray,
     stage_a: np.ndarray,
     candidate: np.ndarray,
-    words: sp.csr_matrix,
+    words: WordRows,
     doc_index: np.ndarray,
     paragraph_index: np.ndarray,
     kinds: Sequence[str],
     lang_votes: np.ndarray,
     lengths: np.ndarray,
 ) -> np.ndarray:
-    """The ``CONTEXT_FEATURES`` matrix for a batch of segments grouped by document, in text order."""
+    """The ``CONTEXT_FEATURES`` matrix for a batch of segments grouped by document, in text order.
+
+    Each column is written as soon as it is known and its intermediates are dropped: a large text has
+    one row per segment and a few dozen per-row arrays alive at once were a visible share of its peak
+    memory (the values are the same, computed the same way)."""
     n = len(score)
     out = np.zeros((n, len(CONTEXT_FEATURES)), dtype=np.float32)
     if n == 0:
@@ -130,64 +239,74 @@ def context_features(
     group = np.repeat(np.arange(len(starts)), sizes)
     pos = np.arange(n) - np.repeat(starts, sizes)
     first = pos == 0
-    last = pos == np.repeat(sizes, sizes) - 1
-    lg = _logit(score)
+    doc_sizes = np.repeat(sizes, sizes)
+    last = pos == doc_sizes - 1
+    out[:, 0] = _logit(score)
+    out[:, 1] = _logit(stage_a)
+    out[:, 2] = candidate
+    out[:, 15] = first
+    out[:, 16] = last
+    out[:, 17] = pos / np.maximum(doc_sizes - 1, 1)
+    out[:, 19] = np.log1p(doc_sizes)
+    out[:, 20] = np.log1p(lengths)
+    del pos, doc_sizes
 
     prev = _prepend(score[:-1], 0.0)
-    nxt = _append(score[1:], 0.0)
     prev[first] = 0.0
+    out[:, 3] = _logit(np.where(first, 1e-6, prev))
+    del prev
+    nxt = _append(score[1:], 0.0)
     nxt[last] = 0.0
-    same_prev = _prepend(paragraph_index[1:] == paragraph_index[:-1], False) & ~first
-    same_next = _append(paragraph_index[:-1] == paragraph_index[1:], False) & ~last
+    out[:, 4] = _logit(np.where(last, 1e-6, nxt))
+    del nxt
+    out[:, 5] = _prepend(paragraph_index[1:] == paragraph_index[:-1], False) & ~first
+    out[:, 6] = _append(paragraph_index[:-1] == paragraph_index[1:], False) & ~last
+    del first, last
 
     # the document's highest score apart from the segment itself
     doc_max = np.maximum.reduceat(score, starts)
     masked = score.copy()
     order = np.lexsort((score, group))  # by document, then by score: each document's last is its maximum
     top = order[_append(starts[1:], n) - 1]
+    del order
     masked[top] = -1.0
     second = np.maximum.reduceat(masked, starts)
+    del masked
     other = np.repeat(doc_max, sizes)
     other[top] = np.maximum(second[group[top]], 0.0)
-    doc_mean = np.add.reduceat(score, starts) / sizes
+    out[:, 7] = _logit(np.maximum(other, 1e-6))
+    del other
+    out[:, 8] = np.repeat(np.add.reduceat(score, starts) / sizes, sizes)
 
     # cosine similarity between a segment and the rest of its document (hashed words, L2 rows)
-    dot, doc_sq = _document_products(words, group, len(starts))
-    self_sq = _row_sq(words)
+    chunks = _row_chunks(words)
+    width = _blocks_of(words)[0].shape[1]
+    dot, doc_sq = _document_products(chunks, group, len(starts), width)
+    self_sq = _row_sq(chunks, n)
     rest_sq = np.maximum(doc_sq[group] - 2 * dot + self_sq, 0.0)
     denom = np.sqrt(rest_sq * self_sq)
-    sim = np.divide(dot - self_sq, denom, out=np.zeros(n), where=denom > 1e-9)
+    del rest_sq
+    out[:, 9] = np.divide(dot - self_sq, denom, out=np.zeros(n), where=denom > 1e-9)
+    del dot, self_sq, denom
 
     # does the segment speak the article's language?
     doc_votes = np.add.reduceat(lang_votes, starts, axis=0)[group] - lang_votes
     doc_lang = np.argmax(doc_votes, axis=1)
+    del doc_votes
     seg_total = lang_votes.sum(axis=1)
     share = np.divide(lang_votes[np.arange(n), doc_lang], seg_total, out=np.full(n, 0.5), where=seg_total > 0)
+    out[:, 10] = share
+    out[:, 11] = np.minimum(seg_total, 10) / 10
+    del doc_lang, seg_total, share
 
     para_key = group.astype(np.int64) * 1_000_003 + paragraph_index
     _, inverse, counts = np.unique(para_key, return_inverse=True, return_counts=True)
-
-    out[:, 0] = lg
-    out[:, 1] = _logit(stage_a)
-    out[:, 2] = candidate
-    out[:, 3] = _logit(np.where(first, 1e-6, prev))
-    out[:, 4] = _logit(np.where(last, 1e-6, nxt))
-    out[:, 5] = same_prev
-    out[:, 6] = same_next
-    out[:, 7] = _logit(np.maximum(other, 1e-6))
-    out[:, 8] = np.repeat(doc_mean, sizes)
-    out[:, 9] = sim
-    out[:, 10] = share
-    out[:, 11] = np.minimum(seg_total, 10) / 10
+    del para_key
+    out[:, 18] = np.minimum(counts[inverse], 20) / 20
+    del inverse
     kind_names = np.array(kinds)  # one conversion, then a vectorized comparison per kind
     for j, k in enumerate(KINDS):
         out[:, 12 + j] = kind_names == k
-    out[:, 15] = first
-    out[:, 16] = last
-    out[:, 17] = pos / np.maximum(np.repeat(sizes, sizes) - 1, 1)
-    out[:, 18] = np.minimum(counts[inverse], 20) / 20
-    out[:, 19] = np.log1p(np.repeat(sizes, sizes))
-    out[:, 20] = np.log1p(lengths)
     return out
 
 

@@ -30,15 +30,24 @@ class SegmentScores:
         stage_a: probability from the word-level model, for every segment.
         score: the final segment probability: stage B where it ran, else stage A.
         candidate: True where stage B ran.
-        words: the hashed word features (rows L2-normalized), reused for article-context similarity.
+        word_blocks: the hashed word features (rows L2-normalized) as consecutive blocks of rows, one
+            per block of text ``score`` featurized, reused for article-context similarity (which reads
+            the blocks as they are: stacking them copied every one, a large text's peak memory).
         lang_votes: function-word counts per language.
     """
 
     stage_a: np.ndarray
     score: np.ndarray
     candidate: np.ndarray
-    words: sp.csr_matrix
+    word_blocks: tuple[sp.csr_matrix, ...]
     lang_votes: np.ndarray
+
+    @property
+    def words(self) -> sp.csr_matrix:
+        """The word features as one matrix (the blocks stacked; one block is returned as it is)."""
+        if len(self.word_blocks) == 1:
+            return self.word_blocks[0]
+        return sp.vstack(self.word_blocks, format="csr")
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -144,7 +153,7 @@ class SegmentModel:
             np.concatenate([p.stage_a for p in parts]),
             np.concatenate([p.score for p in parts]),
             np.concatenate([p.candidate for p in parts]),
-            sp.vstack([p.words for p in parts], format="csr"),
+            tuple(b for p in parts for b in p.word_blocks),
             np.concatenate([p.lang_votes for p in parts]),
         )
 
@@ -165,7 +174,7 @@ class SegmentModel:
                 + self.intercept_b_
             )
             score[idx] = _sigmoid(z)
-        return SegmentScores(stage_a, score, candidate, words, batch.lang_votes)
+        return SegmentScores(stage_a, score, candidate, (words,), batch.lang_votes)
 
     # -- artifacts -------------------------------------------------------------------------------------
 

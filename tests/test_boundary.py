@@ -133,6 +133,44 @@ def test_arrays_that_do_not_match_the_params_are_refused():
         BoundaryModel.from_arrays({"n_features": 2**11}, m.to_arrays())
 
 
+def _best_stretch_reference(z, core, can_start=None, can_end=None):
+    """The scan the running extrema replaced."""
+    n = len(z)
+    if n == 0:
+        return None
+    s = np.concatenate([[0.0], np.cumsum(z)])
+    arg_min, m = [-1] * n, -1
+    for k in range(n):
+        if (can_start is None or can_start[k]) and (m < 0 or s[k] < s[m]):
+            m = k
+        arg_min[k] = m
+    arg_max, m = [-1] * n, -1
+    for k in range(n - 1, -1, -1):
+        if (can_end is None or can_end[k]) and (m < 0 or s[k + 1] > s[m + 1]):
+            m = k
+        arg_max[k] = m
+    best, best_ab = 0.0, None
+    for k in range(core[0], core[1] + 1):
+        a, b = arg_min[k], arg_max[k]
+        if a >= 0 and b >= 0 and s[b + 1] - s[a] > best:
+            best, best_ab = s[b + 1] - s[a], (a, b)
+    return best_ab
+
+
+def test_best_stretch_matches_the_scan_ties_included():
+    rng = np.random.default_rng(7)
+    for _ in range(2000):
+        n = int(rng.integers(1, 14))
+        z = rng.choice([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0], size=n)  # many ties
+        lo = int(rng.integers(0, n))
+        core = (lo, int(rng.integers(lo, n)))
+        masks = [None, (rng.random(n) < 0.6).tolist()]
+        for can_start in masks:
+            for can_end in masks:
+                want = _best_stretch_reference(z, core, can_start, can_end)
+                assert best_stretch(z, core, can_start, can_end) == want
+
+
 def _brute_bonus(z, core, start, end) -> float:
     best = 0.0
     for a in range(len(z)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from moderation import Scanner
 from moderation.text.document import Document
@@ -34,7 +35,9 @@ def _reference(bounds, links, reports):
     return out
 
 
-def test_link_columns_match_the_per_link_updates():
+@pytest.mark.parametrize("many", [0, 10**9])  # the array path for every document, the walk for every one
+def test_link_columns_match_the_per_link_updates(monkeypatch, many):
+    monkeypatch.setattr("moderation.text.evidence.MANY_LINKS", many)
     text = (
         "Read www.example.org and bit.ly/x today. Win at lucky-spin.top/go/vip now or hxxp://bad[.]top "
         "and t.me/joinchat/abc.\n\nNo links here.\n\nOne more: https://www.bbc.co.uk/news, x.com/a b.io"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace as NS
 
 import numpy as np
+import pytest
 
 from moderation.text.linkpull import link_pull
 from moderation.text.results import Segment
@@ -78,3 +79,64 @@ def test_trust_from_an_allowlist_or_a_known_source_pulls_popularity_alone_does_n
     out, pulls = link_pull(SEGS, links, [allowed, _source(), popular], proba, np.zeros(3), 0.6)
     assert pulls == ["trusted", "trusted", None]
     assert out[0] < 0.5 and out[1] < 0.5 and out[2] == 0.8
+
+
+def _reference(segments, links, reports, proba, text_score, floor):
+    """The per-segment loop the vectorized form replaced."""
+    from moderation.text.linkpull import TRUSTED_FACTOR, _lifts, _quoted, _vouched
+
+    out = proba.copy()
+    pulls = [None] * len(segments)
+    k = 0
+    for j, seg in enumerate(segments):
+        while k < len(links) and links[k].end <= seg.start:
+            k += 1
+        inside, m = [], k
+        while m < len(links) and links[m].start < seg.end:
+            inside.append(m)
+            m += 1
+        if not inside:
+            continue
+        if [i for i in inside if _lifts(links[i], reports[i], float(text_score[j]))]:
+            out[j] = max(out[j], floor)
+            pulls[j] = "malicious"
+        elif all(_vouched(reports[i]) for i in inside):
+            out[j] *= TRUSTED_FACTOR
+            pulls[j] = "trusted"
+        elif all(_quoted(links[i]) for i in inside):
+            out[j] *= TRUSTED_FACTOR
+    return out, pulls
+
+
+@pytest.mark.parametrize("many", [0, 10**9])  # the array path for every document, the walk for every one
+def test_counts_over_link_ranges_match_the_per_segment_loop(monkeypatch, many):
+    """Random segments and links (some straddling two segments, defanged, quoted, vouched for)."""
+    monkeypatch.setattr("moderation.text.linkpull.MANY_LINKS", many)
+    rng = np.random.default_rng(3)
+    kinds = [
+        lambda: (_report("malicious"), "x.top/go", False),
+        lambda: (_report("malicious"), "hxxp://x.top", True),
+        lambda: (_report("malicious"), "x[.]top", True),
+        lambda: (_report("malicious", rule_score=0.1), "y.top", False),
+        lambda: (_source(), "gov.uk", False),
+        lambda: (_report("trusted"), "pop.com", False),
+        lambda: (_report("suspicious"), "z(.)top", True),
+    ]
+    for _ in range(200):
+        cuts = np.sort(rng.choice(np.arange(1, 300), size=rng.integers(1, 12), replace=False))
+        bounds = list(zip([0, *cuts[:-1].tolist()], cuts.tolist(), strict=True))
+        segs = [Segment(a + int(rng.integers(0, 2)), b, 0, "sentence") for a, b in bounds]
+        links, reports, pos = [], [], 0
+        while True:
+            pos += int(rng.integers(0, 40))
+            end = pos + int(rng.integers(1, 30))
+            if end > 300:
+                break
+            report, raw, obfuscated = kinds[int(rng.integers(0, len(kinds)))]()
+            links.append(_link(pos, end, raw, obfuscated))
+            reports.append(report)
+            pos = end
+        proba, scores = rng.random(len(segs)), rng.random(len(segs))
+        got = link_pull(segs, links, reports, proba, scores, 0.6)
+        want = _reference(segs, links, reports, proba, scores, 0.6)
+        assert got[0].tobytes() == want[0].tobytes() and got[1] == want[1]

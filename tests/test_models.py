@@ -203,7 +203,7 @@ def _document_products_reference(words, group, n_docs):
 
 
 def test_document_products_match_the_unique_form_bit_for_bit():
-    from classifiers._context_model import _document_products
+    from classifiers._context_model import _document_products, _row_chunks
 
     texts = [
         "The council voted on the tram.",
@@ -214,7 +214,8 @@ def test_document_products_match_the_unique_form_bit_for_bit():
     ]
     words = featurize_texts(texts, 2**20).words
     group = np.array([0, 0, 0, 1, 2])
-    got, want = _document_products(words, group, 3), _document_products_reference(words, group, 3)
+    got = _document_products(_row_chunks(words), group, 3, words.shape[1])
+    want = _document_products_reference(words, group, 3)
     assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()
 
 
@@ -237,3 +238,27 @@ def test_blocks_match_the_row_loop():
         texts = ["x" * int(k) for k in rng.choice([0, 0, 1, 3, 10, 50], size=rng.integers(0, 25))]
         limit = int(rng.choice([1, 5, 10, 40]))
         assert _blocks(texts, limit) == reference(texts, limit)
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 1 << 16])
+def test_document_products_in_row_blocks_match_the_unique_form_bit_for_bit(monkeypatch, block):
+    """Summed a block of rows at a time (the memory bound of a large text), the numbers stay those of
+    one pass over every non-zero, for any block size (blocks of one row each up to one block)."""
+    import classifiers._context_model as cm
+
+    monkeypatch.setattr(cm, "_NNZ_BLOCK", block)
+    rng = np.random.default_rng(5)
+    vocab = "tram council vote north win cash now the a of line city report euro".split()
+    texts = [" ".join(rng.choice(vocab, size=rng.integers(0, 12))) for _ in range(60)]
+    words = featurize_texts(texts, 2**20).words
+    group = np.sort(rng.integers(0, 4, size=len(texts)))
+    want = _document_products_reference(words, group, 4)
+    data = words.data.astype(np.float64) ** 2
+    rows = np.repeat(np.arange(len(texts)), np.diff(words.indptr))
+    want_sq = np.bincount(rows, weights=data, minlength=len(texts))
+    # whole, and as the row blocks the segment model hands over (blocks of 1, 17 and 42 rows)
+    for given in (words, [words[:1], words[1:18], words[18:]]):
+        chunks = cm._row_chunks(given)
+        got = cm._document_products(chunks, group, 4, words.shape[1])
+        assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()
+        assert cm._row_sq(chunks, len(texts)).tobytes() == want_sq.tobytes()

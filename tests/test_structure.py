@@ -51,3 +51,11 @@ def test_a_live_blog_timestamp_line_is_not_spam():
     )
     spans = Scanner.default().scan(text).spans
     assert not [s.text for s in spans if not any(c.isalpha() for c in s.text)]
+
+
+def test_wordless_is_no_letter_at_all_for_every_character():
+    """The search finds every letter (and a few numerals, then read one by one): the answer is
+    ``not any(c.isalpha() ...)`` for every code point alone and next to a numeral or a letter."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    texts = chars + [c + "²" for c in chars[::97]] + ["½" + c for c in chars[::89]]
+    assert wordless(texts).tolist() == [not any(c.isalpha() for c in t) for t in texts]

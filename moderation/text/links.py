@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .._disguise import DEFANGED_DOT, DOT, SCHEME, SCHEME_SEPARATOR, refang
 from ..urls.parse import MAX_URL_CHARS, ParsedUrl, UrlError, parse_url
@@ -92,22 +92,24 @@ def _strip_trailing(s: str) -> str:
     return s[:end]
 
 
-@dataclass
 class _Taken:
     """The links accepted so far, for the overlap test: sorted, disjoint intervals per finder pass.
 
     Each pass (scheme URLs, host names, spelled-out names) accepts links in text order, so each list stays
     sorted by appending and one bisection answers "does [s, e) overlap an accepted link?" (testing every
-    earlier link made texts with many links quadratic)."""
+    earlier link made texts with many links quadratic). Only the passes that accepted a link are
+    searched (a text of 200,000 host names asked two empty lists per candidate otherwise)."""
 
-    starts: list[list[int]] = field(default_factory=lambda: [[], [], []])
-    ends: list[list[int]] = field(default_factory=lambda: [[], [], []])
+    def __init__(self) -> None:
+        self.starts: list[list[int]] = [[], [], []]
+        self.ends: list[list[int]] = [[], [], []]
+        self.active: list[tuple[list[int], list[int]]] = []
 
     def free(self, s: int, e: int) -> bool:
-        for starts, ends in zip(self.starts, self.ends, strict=True):
-            # none accepted, or [s, e) begins after the last one ends (the ends rise with the starts,
-            # the intervals being disjoint): the usual case inside a pass, answered without a search
-            if not ends or s >= ends[-1]:
+        for starts, ends in self.active:
+            # [s, e) begins after the last one ends (the ends rise with the starts, the intervals
+            # being disjoint): the usual case inside a pass, answered without a search
+            if s >= ends[-1]:
                 continue
             i = bisect_right(starts, s)
             if i and e > starts[i - 1] and s < ends[i - 1]:
@@ -117,8 +119,11 @@ class _Taken:
         return True
 
     def add(self, finder: int, s: int, e: int) -> None:
-        self.starts[finder].append(s)
-        self.ends[finder].append(e)
+        starts, ends = self.starts[finder], self.ends[finder]
+        if not starts:
+            self.active.append((starts, ends))
+        starts.append(s)
+        ends.append(e)
 
 
 class _LongRuns:
@@ -180,7 +185,7 @@ def _host_begins(text: str, dots: Iterator[re.Match[str]]) -> Iterator[tuple[re.
     for dot in dots:
         p = dot.start()
         j = p - 1
-        while j > prev and _run_char(text[j]):
+        while j > prev and (text[j].isalnum() or text[j] in "-."):  # _run_char, inlined
             j -= 1
         begin = prev_begin if j == prev >= 0 and _run_char(text[prev]) else j + 1
         prev, prev_begin = p, begin
@@ -228,19 +233,22 @@ def find_links(text: str) -> list[FoundLink]:
         taken.add(0, start, end)
 
     tried = -1  # a host start already matched: every later dot that walks back to it gets the same answer
+    hosts: dict[str, tuple[bool, bool]] = {}  # host as written -> (disguised, may be a link): texts repeat
+    host_links: dict[str, ParsedUrl | None] = {}  # a match -> its URL when it is a host link, else None
     for dot, begin in _host_begins(text, _HOST_DOT.finditer(text)):
-        if begin == tried or not taken.free(dot.start(), dot.start() + 1):
+        at = dot.start()
+        if begin == tried or not taken.free(at, at + 1):
             continue
         tried = begin
         m = _HOST_URL.match(text, begin)
         if m is None:
             continue
         match_end = m.end()
-        if len(m.group("path") or "") > MAX_URL_CHARS:
+        if m.end("path") - m.start("path") > MAX_URL_CHARS:  # (-1 - -1 without a path)
             match_end = long_runs.whole_end(m.start(), m.end())
             if match_end is None:
                 continue
-        if match_end <= dot.start():
+        if match_end <= at:
             continue
         start = m.start()
         raw = _strip_trailing(text[start:match_end])
@@ -248,15 +256,24 @@ def find_links(text: str) -> list[FoundLink]:
         if not taken.free(start, end):
             continue
         host_raw = m.group("host")
-        host = refang(host_raw).lower()
-        obfuscated = host != host_raw.lower()
-        is_www = host.startswith("www")
-        tld = m.group("tld")
-        # bare domains must have a lower-case, real public suffix ("market.In" is a missing space)
-        if not is_www and not obfuscated and not tld.islower():
+        shape = hosts.get(host_raw)
+        if shape is None:
+            host = refang(host_raw).lower()
+            obfuscated = host != host_raw.lower()
+            # bare domains must have a lower-case, real public suffix ("market.In" is a missing space)
+            bare_ok = host.startswith("www") or obfuscated or m.group("tld").islower()
+            shape = hosts[host_raw] = (obfuscated, bare_ok)
+        obfuscated, bare_ok = shape
+        if not bare_ok:
             continue
-        parsed = parsed_once(raw)
-        if parsed is None or not parsed.suffix or not parsed.domain:
+        if raw in host_links:
+            parsed = host_links[raw]
+        else:
+            parsed = parsed_once(raw)
+            if parsed is not None and not (parsed.suffix and parsed.domain):
+                parsed = None
+            host_links[raw] = parsed
+        if parsed is None:
             continue
         found.append(FoundLink(start, end, raw, obfuscated, parsed))
         taken.add(1, start, end)
@@ -265,14 +282,24 @@ def find_links(text: str) -> list[FoundLink]:
     # every hint holds one of these words: four substring tests rule out almost every text at once
     hinted = any(w in lowered for w in _SPELLED_WORDS) and any(h in lowered for h in _SPELLED_HINTS)
     spelled = _SPELLED.finditer(text) if hinted else ()
+    named: dict[tuple[str, ...], ParsedUrl | None] = {}  # (name, tld) as written -> its URL, if a link
     for m in spelled:
-        if not taken.free(m.start(), m.end()) or m.group("name").lower() in _SPELLED_STOP:
+        start, end = m.span()
+        if not taken.free(start, end):
             continue
-        parsed = parsed_once(f"{m.group('name')}.{m.group('tld')}".lower())
-        if parsed is None or parsed.suffix != m.group("tld").lower() or not parsed.domain:
+        written = m.group("name", "tld")
+        if written in named:
+            parsed = named[written]
+        else:
+            name, tld = written
+            parsed = None if name.lower() in _SPELLED_STOP else parsed_once(f"{name}.{tld}".lower())
+            if parsed is not None and (parsed.suffix != tld.lower() or not parsed.domain):
+                parsed = None
+            named[written] = parsed
+        if parsed is None:
             continue
-        found.append(FoundLink(m.start(), m.end(), m.group(), True, parsed))
-        taken.add(2, m.start(), m.end())
+        found.append(FoundLink(start, end, m.group(), True, parsed))
+        taken.add(2, start, end)
 
     found.sort(key=lambda lk: lk.start)
     return found

@@ -15,6 +15,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +113,7 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
         score=scores.score,
         stage_a=scores.stage_a,
         candidate=scores.candidate,
-        words=scores.words,
+        words=scores.word_blocks,
         doc_index=doc_index,
         paragraph_index=paragraphs,
         kinds=kinds,
@@ -124,14 +125,11 @@ def featurize(batch: Sequence[Prepared], segment_model: SegmentModel) -> Featuri
 
 
 def _runs(indices: np.ndarray) -> list[list[int]]:
-    """Consecutive runs of sorted segment indices: [1, 2, 5] -> [[1, 2], [5]]."""
-    runs: list[list[int]] = []
-    for j in indices:
-        if runs and runs[-1][-1] == j - 1:
-            runs[-1].append(int(j))
-        else:
-            runs.append([int(j)])
-    return runs
+    """Consecutive runs of sorted segment indices: [1, 2, 5] -> [[1, 2], [5]] (cut where a gap is:
+    one slice per run, not a step per index)."""
+    ids: list[int] = np.asarray(indices).tolist()
+    cuts = [0, *(np.flatnonzero(np.diff(indices) != 1) + 1).tolist(), len(ids)]
+    return [ids[a:b] for a, b in pairwise(cuts) if b > a]
 
 
 @dataclass
@@ -182,6 +180,35 @@ def _links_inside(links: Sequence[Link], starts: Sequence[int], start: int, end:
     while j < len(links) and links[j].end <= end:
         j += 1
     return links[i:j]
+
+
+def _placed_links(p: Prepared) -> tuple[Link, ...]:
+    """The found links placed in the original text, with the URL checker's judgement. When the view is
+    the original text (no character changed), a link's offsets and its written form are the found
+    link's own (no mapping, no second copy of the string)."""
+    if p.norm.index is None:
+        return tuple(
+            Link(lk.start, lk.end, lk.raw, lk.obfuscated, report)
+            for lk, report in zip(p.links, p.reports, strict=True)
+        )
+    out = []
+    for lk, report in zip(p.links, p.reports, strict=True):
+        start, end = p.norm.to_original(lk.start, lk.end)
+        out.append(Link(start, end, p.doc.text[start:end], lk.obfuscated, report))
+    return tuple(out)
+
+
+def _quoted_reasons(link: Link, memo: dict[int, list[Reason]]) -> list[Reason]:
+    """The reasons of a link that is not trusted, each naming its domain (``link``), made once per
+    report (``memo``): a span of 200,000 repeated links made 200,000 of each otherwise. The reasons are
+    immutable, so the links of one report can share them."""
+    key = id(link.report)
+    quoted = memo.get(key)
+    if quoted is None:
+        quoted = memo[key] = (
+            [] if link.verdict == "trusted" else [r.with_params(link=link.domain) for r in link.reasons]
+        )
+    return quoted
 
 
 def _words_around_links(text: str, start: int, end: int, inside: Sequence[Link]) -> str:
@@ -357,7 +384,7 @@ class Scanner:
 
     def _plan(self, p: Prepared, proba: np.ndarray, feats: Featurized, rows: slice) -> _Plan:
         """Thresholds -> flagged runs of segments (segment bounds; the boundary step may move them)."""
-        links = tuple(self._link(p, k) for k in range(len(p.links)))
+        links = _placed_links(p)
         if len(p.segments) == 1:  # no article around it: the sentence decides, not the context model
             proba = feats.text_score[rows]
         floor = max(self.span_threshold, self.document_threshold)
@@ -445,12 +472,8 @@ class Scanner:
         (``inside``: the links within it)."""
         start, end = bound
         seg_rows = [rows.start + j for j in run]
-        link_reasons = [
-            reason.with_params(link=lk.domain)
-            for lk in inside
-            if lk.verdict != "trusted"
-            for reason in lk.reasons
-        ]
+        quoted: dict[int, list[Reason]] = {}
+        link_reasons = [reason for lk in inside for reason in _quoted_reasons(lk, quoted)]
         score = float(proba[run].max())
         reasons = explain(
             words,
@@ -473,25 +496,18 @@ class Scanner:
 
         Multi-sentence spam ("Plz help me get subscribers. Thanks to all who sub me :)") often has a
         weak second sentence that only makes sense as part of the first.
-        """
-        if self.extend_threshold >= self.span_threshold:
-            return
-        queue = [int(j) for j in np.flatnonzero(flagged)]
-        while queue:
-            j = queue.pop()
-            for k in (j - 1, j + 1):
-                if (
-                    0 <= k < len(flagged)
-                    and not flagged[k]
-                    and proba[k] >= self.extend_threshold
-                    and segments[k].paragraph == segments[j].paragraph
-                ):
-                    flagged[k] = True
-                    queue.append(k)
 
-    @staticmethod
-    def _link(p: Prepared, k: int) -> Link:
-        """A found link, placed in the original text, with the URL checker's judgement."""
-        lk = p.links[k]
-        start, end = p.norm.to_original(lk.start, lk.end)
-        return Link(start, end, p.doc.text[start:end], lk.obfuscated, p.reports[k])
+        A flagged segment passes the extend threshold too, so the segments a flagged one grows into are
+        its stretch of adjacent, same-paragraph segments that all pass it: each stretch with a flagged
+        segment in it becomes flagged whole (labelled by one running sum; a queue of segments was a
+        Python step per flagged segment).
+        """
+        if self.extend_threshold >= self.span_threshold or not flagged.any():
+            return
+        eligible = proba >= self.extend_threshold
+        paragraph = np.fromiter((seg.paragraph for seg in segments), dtype=np.int64, count=len(segments))
+        joined = eligible[1:] & eligible[:-1] & (paragraph[1:] == paragraph[:-1])
+        stretch = np.concatenate(([0], np.cumsum(~joined)))  # the stretch each segment belongs to
+        grown = np.zeros(int(stretch[-1]) + 1, dtype=bool)
+        grown[stretch[flagged]] = True
+        flagged |= eligible & grown[stretch]

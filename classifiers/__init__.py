@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         save_url_model,
         write_manifest,
     )
-    from ._boundary import TOKEN_INPUTS, BoundaryModel, TokenWindow
+    from ._boundary import TOKEN_INPUTS, BoundaryModel, TokenWindow, balanced_weights
     from ._context_model import CONTEXT_FEATURES, ContextModel, context_features
     from ._hashing import LANGUAGES, TEXT_FEATURES, TextBatch, char_matrix, featurize_texts
     from ._langid import LANGID_LANGUAGES, LangId
@@ -56,6 +56,7 @@ __all__ = [
     "TokenWindow",
     "UrlModel",
     "UrlParts",
+    "balanced_weights",
     "char_matrix",
     "context_features",
     "default_model_dir",
@@ -100,6 +101,7 @@ _LAZY = {
     "BoundaryModel": "_boundary",
     "TokenWindow": "_boundary",
     "TOKEN_INPUTS": "_boundary",
+    "balanced_weights": "_boundary",
     "SegmentScores": "_segment_model",
 }
 

@@ -122,7 +122,8 @@ def edge_labels(y: np.ndarray, window: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return (y & ~prev).astype(np.int8), (y & ~nxt).astype(np.int8)
 
 
-def _balanced(y: np.ndarray) -> np.ndarray:
+def balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Sample weights that make the 1s weigh as much in total as the 0s (half the total each)."""
     pos = max(int(y.sum()), 1)
     neg = max(len(y) - pos, 1)
     return np.where(y == 1, 0.5 * len(y) / pos, 0.5 * len(y) / neg)
@@ -176,7 +177,7 @@ class BoundaryModel:
         for row, labels in enumerate(edge_labels(y, windows.window)):
             if 0 < labels.sum() < len(labels):
                 head = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="lbfgs")
-                head.fit(x, labels, sample_weight=_balanced(labels))
+                head.fit(x, labels, sample_weight=balanced_weights(labels))
                 self.edge_coef_[row] = head.coef_.ravel()
                 self.edge_intercept_[row] = float(head.intercept_[0])
         return self

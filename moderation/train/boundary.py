@@ -61,12 +61,9 @@ def boundary_examples(
 
 def fit_boundary(windows: Any, labels: np.ndarray, C: float = 0.5) -> Any:
     """Fit the tagger; spam tokens weigh as much in total as the news tokens beside them."""
-    from classifiers import BoundaryModel
+    from classifiers import BoundaryModel, balanced_weights
 
-    pos = max(int(labels.sum()), 1)
-    neg = max(len(labels) - pos, 1)
-    w = np.where(labels == 1, 0.5 * len(labels) / pos, 0.5 * len(labels) / neg)
-    return BoundaryModel(C=C).fit(windows, labels, sample_weight=w)
+    return BoundaryModel(C=C).fit(windows, labels, sample_weight=balanced_weights(labels))
 
 
 def concat_windows(parts: Sequence[Any]) -> Any:

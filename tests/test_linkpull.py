@@ -37,13 +37,17 @@ def test_malicious_lifts_trusted_lowers_and_both_are_recorded():
     assert pulls == ["malicious", "trusted", None]
 
 
-def test_the_lexical_model_alone_or_a_quoted_indicator_does_not_lift():
+def test_the_lexical_model_alone_lifts_only_a_spam_leaning_sentence_a_quoted_indicator_never():
     proba = np.array([0.1, 0.1, 0.1])
     model_only = [_link(5, 12)], [_report("malicious", rule_score=0.12)]
     quoted = [_link(5, 12, raw="crypto-double[.]top", obfuscated=True)], [_report("malicious")]
     for links, reports in (model_only, quoted):
-        out, pulls = link_pull(SEGS, links, reports, proba, np.ones(3), 0.6)
+        out, pulls = link_pull(SEGS, links, reports, proba, np.full(3, 0.4), 0.6)
         assert pulls == [None, None, None] and (out <= proba).all()
+    out, pulls = link_pull(SEGS, *quoted, proba, np.ones(3), 0.6)
+    assert pulls == [None, None, None]
+    out, pulls = link_pull(SEGS, *model_only, proba, np.array([0.6, 0.0, 0.0]), 0.6)
+    assert pulls == ["malicious", None, None] and out[0] == 0.6
     listed = [_link(5, 12)], [_report("malicious", rule_score=0.12, hits=("blocked",))]
     assert link_pull(SEGS, *listed, proba, np.zeros(3), 0.6)[1][0] == "malicious"
 

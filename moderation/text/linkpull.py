@@ -6,7 +6,8 @@ a span, and a link to a deployment's allowlisted or well-known source did not pr
 checker's final verdict now moves the segment's probability after the models, visibly: a malicious link
 lifts it to the decision threshold, a segment whose links are all trusted (or all quoted indicators,
 ``x[.]top``) is scaled down, and the span's reasons say which happened. Another defanged form
-(``hxxp://x.top``) lifts only when the text model itself leans to spam.
+(``hxxp://x.top``), or a malicious verdict from the lexical model alone (no list hit, no rule
+evidence), lifts only when the text model itself leans to spam.
 """
 
 from __future__ import annotations
@@ -22,19 +23,24 @@ if TYPE_CHECKING:
     from .results import Segment
 
 TRUSTED_FACTOR = 0.25
-DEFANGED_TEXT_SCORE = 0.5
+# A lift that the text must second: the text model's own score (the sentence alone) at least this.
+LEANING_TEXT_SCORE = 0.5
 # The lexical model alone calls links into large platforms malicious (pic.twitter.com 0.997,
-# docs.google.com 0.99: the URL checker's known gap), so a lift needs a block-list hit or rule evidence.
+# docs.google.com 0.99: the URL checker's known gap), so a lift whatever the text says needs a
+# block-list hit or rule evidence; the lexical model alone lifts only a sentence the text model leans on.
 RULE_EVIDENCE = 0.3
 
 
 def _lifts(link: FoundLink, report: UrlReport, text_score: float) -> bool:
-    """Does this link make its segment spam? Malicious, by lists or rules, and not a quoted indicator."""
-    if report.verdict != "malicious":
+    """Does this link make its segment spam? Malicious and not a quoted indicator; by lists or rules
+    for a plainly written link, otherwise (a defanged form, or the lexical model alone) only when the
+    text leans to spam too."""
+    if report.verdict != "malicious" or _quoted(link):
         return False
-    if not report.list_hits and (report.rules is None or report.rules.score < RULE_EVIDENCE):
-        return False
-    return not _quoted(link) and (not link.obfuscated or text_score >= DEFANGED_TEXT_SCORE)
+    evidence = bool(report.list_hits) or (report.rules is not None and report.rules.score >= RULE_EVIDENCE)
+    if evidence and not link.obfuscated:
+        return True
+    return text_score >= LEANING_TEXT_SCORE
 
 
 def _vouched(report: UrlReport) -> bool:
@@ -90,7 +96,7 @@ def link_pull(
     inside = stop - first
     has = inside > 0
     n = counts[stop] - counts[first]
-    bad = has & ((n[:, 0] > 0) | ((n[:, 1] > 0) & (text_score >= DEFANGED_TEXT_SCORE)))
+    bad = has & ((n[:, 0] > 0) | ((n[:, 1] > 0) & (text_score >= LEANING_TEXT_SCORE)))
     vouched = has & ~bad & (n[:, 2] == inside)
     quoted = has & ~bad & ~vouched & (n[:, 3] == inside)
     out[bad] = np.maximum(out[bad], floor)
@@ -146,8 +152,8 @@ def _link_flags(links: Sequence[FoundLink], reports: Sequence[UrlReport]) -> np.
         key = (id(report), lk.raw, lk.obfuscated)
         row = memo.get(key)
         if row is None:
-            lifts = _lifts(lk, report, 1.0)  # with the text leaning to spam
-            plain = lifts and not lk.obfuscated  # the text score is read only for a defanged link
-            row = memo[key] = (plain, lifts and not plain, _vouched(report), _quoted(lk))
+            plain = _lifts(lk, report, 0.0)  # whatever the text says
+            leaning = _lifts(lk, report, 1.0) and not plain  # only when the text leans to spam
+            row = memo[key] = (plain, leaning, _vouched(report), _quoted(lk))
         rows.append(row)
     return np.array(rows, dtype=bool).reshape(-1, 4)
